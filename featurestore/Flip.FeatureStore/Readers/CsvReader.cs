@@ -54,7 +54,14 @@ public sealed class CsvReader : IDisposable
             RecordLine = _line;
             int c = _reader.Peek();
             if (c < 0) { _atEnd = true; return false; }
-            ReadFields(fields);
+            try
+            {
+                ReadFields(fields);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new DatasetFormatException(File, _line, $"bytes that are not valid in the file's encoding ({e.Message})");
+            }
             if (fields.Count == 1 && fields[0].Length == 0 && !_lastFieldQuoted) continue;
             return true;
         }
