@@ -48,7 +48,7 @@ internal static class DataInspectCommand
                 DatasetSummary.Compute(reader, new Progress<long>(n => ctx.Status($"Summarizing: {n:N0} events"))));
         }
         catch (Exception e) when (e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or ArgumentException or IOException)
+                                      or InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             status.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 2;

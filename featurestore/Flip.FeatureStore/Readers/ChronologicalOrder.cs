@@ -14,21 +14,26 @@ internal static class ChronologicalOrder
             sorted = events[i - 1].EventTime <= events[i].EventTime;
         if (sorted) return;
 
-        // Keys are unique (time, read position) pairs, so the unstable Array.Sort gives the stable order.
-        var keys = new Key[events.Count];
-        var items = events.ToArray();
-        for (int i = 0; i < keys.Length; i++) keys[i] = new Key(items[i].EventTime.Ticks, i);
-        Array.Sort(keys, items);
+        // Sort primitive (ticks, position) arrays, then restore file order inside runs of equal times: the
+        // unstable sort only ever misorders ties, and primitive instantiations start fast (no tiering wait).
+        var ticks = new long[events.Count];
+        var order = new int[events.Count];
+        for (int i = 0; i < ticks.Length; i++)
+        {
+            ticks[i] = events[i].EventTime.Ticks;
+            order[i] = i;
+        }
+        Array.Sort(ticks, order);
+        for (int start = 0; start < ticks.Length;)
+        {
+            int end = start + 1;
+            while (end < ticks.Length && ticks[end] == ticks[start]) end++;
+            if (end - start > 1) Array.Sort(order, start, end - start);
+            start = end;
+        }
+        var items = new ClickEvent[order.Length];
+        for (int i = 0; i < order.Length; i++) items[i] = events[order[i]];
         events.Clear();
         events.AddRange(items);
-    }
-
-    private readonly record struct Key(long Ticks, int Position) : IComparable<Key>
-    {
-        public int CompareTo(Key other)
-        {
-            int c = Ticks.CompareTo(other.Ticks);
-            return c != 0 ? c : Position.CompareTo(other.Position);
-        }
     }
 }

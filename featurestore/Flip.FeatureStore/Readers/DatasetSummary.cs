@@ -30,6 +30,7 @@ public sealed record DatasetSummary(
     double ReadSeconds)
 {
     /// <summary>Reads the whole dataset once and summarizes it. <paramref name="progress"/> gets the event count every 50,000 events.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static DatasetSummary Compute(IDatasetReader reader, IProgress<long>? progress = null)
     {
         var watch = Stopwatch.StartNew();

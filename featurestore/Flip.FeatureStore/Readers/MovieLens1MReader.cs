@@ -48,7 +48,7 @@ public sealed class MovieLens1MReader : DatasetReaderBase
         var users = ReadUsers(malformed);
         var movies = ReadMovies(malformed);
         var rule = Schema.LabelRule;
-        var seen = new HashSet<long>(); // (user, movie) pairs: the id must stay unique
+        var seen = new PairSet(MaxKey(users), MaxKey(movies)); // (user, movie) pairs: the id must stay unique
         using var r = new DelimitedFileReader(_ratings, Encoding.Latin1, "::", 4);
         while (r.ReadNext())
         {
@@ -64,7 +64,7 @@ public sealed class MovieLens1MReader : DatasetReaderBase
                 else if (!movies.TryGetValue(movieId, out var movie)) problem = $"unknown movie id {movieId} (not in movies.dat)";
                 else if (rating is < 1 or > 5) problem = $"rating {rating} is outside 1-5";
                 else if (seconds < 0 || seconds > MaxUnixSeconds) problem = $"timestamp {seconds} is out of range";
-                else if (!seen.Add(((long)userId << 32) | (uint)movieId)) problem = $"user {userId} rated movie {movieId} twice";
+                else if (!seen.Add(userId, movieId)) problem = $"user {userId} rated movie {movieId} twice";
                 else
                 {
                     int? label = rule.Apply(rating);
@@ -142,4 +142,11 @@ public sealed class MovieLens1MReader : DatasetReaderBase
 
     /// <summary>"Animation|Children's|Comedy" -> "Animation, Children's, Comedy".</summary>
     internal static string GenreText(string pipeSeparated) => pipeSeparated.Replace("|", ", ", StringComparison.Ordinal);
+
+    private static int MaxKey(Dictionary<int, string[]> byId)
+    {
+        int max = 0;
+        foreach (int id in byId.Keys) max = Math.Max(max, id);
+        return max;
+    }
 }
