@@ -12,19 +12,25 @@ namespace Flip.FeatureStore.Readers;
 /// </summary>
 internal sealed class DelimitedFileReader : IDisposable
 {
-    private readonly StreamReader _reader;
+    private readonly FileStream _stream;
+    private readonly Encoding _encoding;
     private readonly string _separator;
     private readonly Range[] _ranges;
-    private string _line = "";
+    private byte[] _bytes = new byte[1 << 16];
+    private int _start, _end; // unread bytes are _bytes[_start.._end]
+    private bool _endOfFile;
+    private char[] _chars = new char[256];
+    private int _length; // the current line is _chars[0.._length]
 
     /// <param name="path">File to read.</param>
-    /// <param name="encoding">Text encoding (the MovieLens files are latin-1).</param>
+    /// <param name="encoding">Text encoding (the MovieLens files are latin-1); a line break is byte '\n' in any of the encodings used.</param>
     /// <param name="separator">Field separator, e.g. <c>::</c>.</param>
     /// <param name="maxFields">Most fields a line may have; a line with more reports a wrong column count.</param>
     public DelimitedFileReader(string path, Encoding encoding, string separator, int maxFields)
     {
         if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"Dataset file not found: {path}", path);
-        _reader = new StreamReader(path, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        _encoding = encoding;
         _separator = separator;
         _ranges = new Range[maxFields + 1];
         File = Path.GetFileName(path);
@@ -37,33 +43,75 @@ internal sealed class DelimitedFileReader : IDisposable
     public long LineNumber { get; private set; }
 
     /// <summary>The current line's text.</summary>
-    public string Line => _line;
+    public string Line => new(_chars, 0, _length);
 
     /// <summary>How many fields the current line has (up to maxFields + 1, which means "too many").</summary>
     public int FieldCount { get; private set; }
 
     /// <summary>Moves to the next non-empty line and splits it; false at the end of the file.</summary>
+    /// <remarks>Lines are decoded into one reused buffer, so reading allocates nothing per line.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool ReadNext()
     {
+        while (NextLine(out var bytes))
+        {
+            LineNumber++;
+            if (LineNumber == 1 && _encoding is UTF8Encoding && bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
+            if (bytes.Length > 0 && bytes[^1] == (byte)'\r') bytes = bytes[..^1];
+            if (bytes.Length == 0) continue;
+            int most = _encoding.GetMaxCharCount(bytes.Length);
+            if (most > _chars.Length) _chars = new char[Math.Max(most, _chars.Length * 2)];
+            try
+            {
+                _length = _encoding.GetChars(bytes, _chars);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new DatasetFormatException(File, LineNumber, $"bytes that are not valid in the file's encoding ({e.Message})");
+            }
+            FieldCount = _chars.AsSpan(0, _length).Split(_ranges, _separator);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The bytes of the next line without its '\n', refilling the buffer as needed.</summary>
+    private bool NextLine(out ReadOnlySpan<byte> line)
+    {
         while (true)
         {
-            string? line = _reader.ReadLine();
-            if (line is null) return false;
-            LineNumber++;
-            if (line.Length == 0 || (line.Length == 1 && line[0] == '\r')) continue;
-            if (line[^1] == '\r') line = line[..^1];
-            _line = line;
-            FieldCount = line.AsSpan().Split(_ranges, _separator);
-            return true;
+            int newline = _bytes.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                line = _bytes.AsSpan(_start, newline);
+                _start += newline + 1;
+                return true;
+            }
+            if (_endOfFile)
+            {
+                line = _bytes.AsSpan(_start, _end - _start);
+                bool any = _start < _end;
+                _start = _end;
+                return any;
+            }
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_bytes, _start, _bytes, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+            if (_end == _bytes.Length) Array.Resize(ref _bytes, _bytes.Length * 2); // a line longer than the buffer
+            int read = _stream.Read(_bytes, _end, _bytes.Length - _end);
+            if (read == 0) _endOfFile = true;
+            else _end += read;
         }
     }
 
     /// <summary>A field of the current line as a span (no allocation).</summary>
-    public ReadOnlySpan<char> Field(int index) => _line.AsSpan()[_ranges[index]];
+    public ReadOnlySpan<char> Field(int index) => _chars.AsSpan(0, _length)[_ranges[index]];
 
     /// <summary>A field of the current line as a string.</summary>
-    public string FieldString(int index) => _line[_ranges[index]];
+    public string FieldString(int index) => new(Field(index));
 
     /// <summary>Null when the line has exactly <paramref name="expected"/> fields, else the problem text.</summary>
     public string? CheckFieldCount(int expected) => FieldCount == expected
@@ -98,5 +146,5 @@ internal sealed class DelimitedFileReader : IDisposable
 
     private static string Escape(string separator) => separator == "\t" ? "\\t" : separator;
 
-    public void Dispose() => _reader.Dispose();
+    public void Dispose() => _stream.Dispose();
 }
