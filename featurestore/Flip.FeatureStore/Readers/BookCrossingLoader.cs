@@ -49,13 +49,14 @@ internal sealed class BookCrossingLoader
                 int? rating = BookCrossingFields.Rating(f[cRating]);
                 bool hasUser = users.TryGetValue(userId, out var user);
                 bool hasBook = books.TryGetValue(isbn, out var book);
+                string id = "";
                 if (rating is null) problem = $"rating '{f[cRating]}' is not an integer in 0-10";
                 else if (userId.Length == 0) problem = "user id is empty";
                 else if (isbn.Length == 0) problem = "ISBN is empty";
                 else if (!hasUser && !_format.FillMissingJoins) problem = $"unknown user id {userId} (not in {_format.UsersFile})";
                 else if (!hasBook && !_format.FillMissingJoins) problem = $"unknown ISBN {isbn} (not in {_format.BooksFile})";
                 else if (rating == 0) { _stats.DroppedByFilter++; continue; }
-                else if (!ids.Add($"bx-{userId}-{isbn}")) problem = $"user {userId} rated ISBN {isbn} twice";
+                else if (!ids.Add(id = $"bx-{userId}-{isbn}")) problem = $"user {userId} rated ISBN {isbn} twice";
                 else
                 {
                     if (!hasUser || !hasBook) _stats.FilledMissingJoin++;
@@ -63,7 +64,7 @@ internal sealed class BookCrossingLoader
                     book ??= BookCrossingFields.UnknownBook;
                     int label = rule.Apply(rating.Value)!.Value;
                     string[] values = [userId, user[0], user[1], user[2], user[3], isbn, book[0], book[1], book[2], book[3]];
-                    events.Add(new ClickEvent($"bx-{userId}-{isbn}", BookCrossingFields.SyntheticTime(row), values, (byte)label));
+                    events.Add(new ClickEvent(id, BookCrossingFields.SyntheticTime(row), values, (byte)label));
                     continue;
                 }
             }
