@@ -100,13 +100,13 @@ public sealed partial class ParquetEventStore
             rows.Add(row);
         }
 
-        var written = new List<string>(rowsByHour.Count);
-        foreach (var (hour, rows) in rowsByHour)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var part = Gather(all, rows);
-            written.Add(await WriteFileAsync(hour, sourceId, part, cancellationToken));
-        }
+        // A live batch spans an hour or two; a bulk load spans thousands, where per-file costs dominate,
+        // so partitions are written in parallel. Each file is still atomic on its own.
+        var parts = rowsByHour.ToArray();
+        var written = new string[parts.Length];
+        await Parallel.ForAsync(0, parts.Length,
+            new ParallelOptions { MaxDegreeOfParallelism = Options.Parallelism, CancellationToken = cancellationToken },
+            async (i, ct) => written[i] = await WriteFileAsync(parts[i].Key, sourceId, Gather(all, parts[i].Value), ct));
         return written;
     }
 
@@ -169,22 +169,49 @@ public sealed partial class ParquetEventStore
     private async IAsyncEnumerable<ClickEvent> ReadAsync(DateTime from, DateTime to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var firstHour = HourPartition.Floor(from);
-        foreach (var partition in Partitions())
+        var partitions = Partitions().Where(p => p.Hour >= firstHour && p.Hour < to).ToList();
+        // Read ahead: the next few partitions load on the thread pool while this one is being consumed.
+        // Memory stays bounded by (Parallelism + 1) partitions.
+        var pending = new Queue<Task<EventColumns?>>();
+        int next = 0;
+        try
         {
-            if (partition.Hour < firstHour) continue;
-            if (partition.Hour >= to) yield break;
-            var files = FilesIn(partition.Hour, partition.Directory);
-            if (files.Count == 0) continue;
-
-            var parts = new EventColumns[files.Count];
-            for (int i = 0; i < files.Count; i++) parts[i] = await _format.ReadAsync(files[i].Path, cancellationToken);
-            var columns = parts.Length == 1 ? parts[0] : Concat(parts, Schema.FieldCount);
-            foreach (int row in ChronologicalOrder(columns.Times))
+            while (true)
             {
-                var time = columns.Times[row];
-                if (time >= from && time < to) yield return columns.Row(row);
+                while (next < partitions.Count && pending.Count <= Options.Parallelism)
+                {
+                    var partition = partitions[next++];
+                    pending.Enqueue(Task.Run(() => ReadPartitionAsync(partition.Hour, partition.Directory, cancellationToken), cancellationToken));
+                }
+                if (pending.Count == 0) yield break;
+                var columns = await pending.Dequeue();
+                if (columns is null) continue;
+                foreach (int row in ChronologicalOrder(columns.Times))
+                {
+                    var time = columns.Times[row];
+                    if (time >= from && time < to) yield return columns.Row(row);
+                }
             }
         }
+        finally
+        {
+            // A reader that stops early must not leave reads running against files it no longer wants.
+            while (pending.Count > 0)
+            {
+                try { await pending.Dequeue(); }
+                catch (Exception) { } // Already abandoned; the first error seen was thrown to the caller.
+            }
+        }
+    }
+
+    /// <summary>All rows of one hour partition (files in name order), or null when it has no files.</summary>
+    private async Task<EventColumns?> ReadPartitionAsync(DateTime hour, string directory, CancellationToken cancellationToken)
+    {
+        var files = FilesIn(hour, directory);
+        if (files.Count == 0) return null;
+        var parts = new EventColumns[files.Count];
+        for (int i = 0; i < files.Count; i++) parts[i] = await _format.ReadAsync(files[i].Path, cancellationToken);
+        return parts.Length == 1 ? parts[0] : Concat(parts, Schema.FieldCount);
     }
 
     /// <summary>Row indices sorted by time; equal times keep their row order (file order, then row in file).</summary>

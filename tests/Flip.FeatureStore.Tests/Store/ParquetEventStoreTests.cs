@@ -265,9 +265,24 @@ public sealed class ParquetEventStoreTests : IDisposable
     }
 
     [Fact]
+    public void Reading_many_partitions_with_read_ahead_keeps_order_and_can_stop_early()
+    {
+        var store = Open(new ParquetStoreOptions { Parallelism = 3, Fsync = false });
+        var events = SyntheticEvents.Stream(200, T0, TimeSpan.FromMinutes(37)); // about 120 hour partitions
+        Assert.Equal(events.Select(e => HourOf(e.EventTime)).Distinct().Count(), store.Append(events, "src").Count);
+
+        SyntheticEvents.AssertSame(events, store.ReadAll().ToList());
+        SyntheticEvents.AssertSame(events.Take(3).ToList(), store.ReadAll().Take(3).ToList());
+        Assert.Throws<ArgumentException>(() => store.ReadRange(T0.AddHours(1), T0));
+    }
+
+    private static DateTime HourOf(DateTime t) => new(t.Year, t.Month, t.Day, t.Hour, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
     public void Invalid_options_are_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Open(new ParquetStoreOptions { RowGroupSize = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Open(new ParquetStoreOptions { Parallelism = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Open(new ParquetStoreOptions { StaleTempFileAge = TimeSpan.FromSeconds(-1) }));
     }
 }
