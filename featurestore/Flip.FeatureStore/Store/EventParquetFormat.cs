@@ -27,8 +27,14 @@ internal sealed class EventParquetFormat
     private readonly string _fieldNames;
     private readonly string[] _columnNames;
 
-    public EventParquetFormat(DatasetSchema schema)
+    private readonly ParquetStoreOptions _options;
+    // One instance for every file: Parquet.Net keeps its buffer pools on the options object.
+    private readonly ParquetOptions _parquetOptions;
+
+    public EventParquetFormat(DatasetSchema schema, ParquetStoreOptions options)
     {
+        _options = options;
+        _parquetOptions = new ParquetOptions { CompressionMethod = options.Compression };
         ArrowEventBatch.CheckColumnNames(schema);
         _schema = schema;
         _fields = schema.Fields.Select(f => new DataField<string>(f.Name, false)).ToArray();
@@ -37,10 +43,10 @@ internal sealed class EventParquetFormat
         _columnNames = _parquetSchema.DataFields.Select(f => f.Name).ToArray();
     }
 
-    public async Task WriteAsync(Stream stream, EventColumns columns, ParquetStoreOptions options, CancellationToken cancellationToken)
+    public async Task WriteAsync(Stream stream, EventColumns columns, CancellationToken cancellationToken)
     {
-        var parquetOptions = new ParquetOptions { CompressionMethod = options.Compression };
-        await using var writer = await ParquetWriter.CreateAsync(_parquetSchema, stream, parquetOptions, append: false, cancellationToken);
+        var options = _options;
+        await using var writer = await ParquetWriter.CreateAsync(_parquetSchema, stream, _parquetOptions, append: false, cancellationToken);
         writer.CustomMetadata = Metadata(columns);
         for (int start = 0; start < columns.Count; start += options.RowGroupSize)
         {
@@ -61,7 +67,7 @@ internal sealed class EventParquetFormat
     {
         try
         {
-            await using var reader = await ParquetReader.CreateAsync(path, null, cancellationToken);
+            await using var reader = await ParquetReader.CreateAsync(path, _parquetOptions, cancellationToken);
             Check(path, reader);
             var fields = reader.Schema.DataFields;
             long total = reader.RowGroups.Sum(g => g.RowCount);
@@ -95,7 +101,7 @@ internal sealed class EventParquetFormat
     {
         try
         {
-            await using var reader = await ParquetReader.CreateAsync(path, null, cancellationToken);
+            await using var reader = await ParquetReader.CreateAsync(path, _parquetOptions, cancellationToken);
             Check(path, reader);
             return (reader.Metadata?.NumRows ?? reader.RowGroups.Sum(g => g.RowCount),
                 ParseTime(reader.CustomMetadata, MinTimeKey), ParseTime(reader.CustomMetadata, MaxTimeKey));

@@ -41,7 +41,7 @@ public sealed partial class ParquetEventStore
         Schema = schema;
         Root = Path.GetFullPath(root);
         EventsDirectory = Path.Combine(Root, EventsFolder);
-        _format = new EventParquetFormat(schema);
+        _format = new EventParquetFormat(schema, Options);
         DurableFileSystem.CreateDirectoryDurably(EventsDirectory, Options.Fsync);
         RemoveStaleTempFiles();
     }
@@ -245,7 +245,7 @@ public sealed partial class ParquetEventStore
         {
             await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false))
             {
-                await _format.WriteAsync(stream, columns, Options, cancellationToken);
+                await _format.WriteAsync(stream, columns, cancellationToken);
                 if (Options.Fsync) stream.Flush(flushToDisk: true);
                 else await stream.FlushAsync(cancellationToken);
             }
