@@ -78,7 +78,11 @@ public sealed partial class ParquetEventStore
         return null;
     }
 
-    /// <summary>Writes events under a source id; returns the files written (one per hour the events span).</summary>
+    /// <summary>
+    /// Writes events under a source id; returns the files written (one per hour the events span, in hour
+    /// order). Each file is atomic; when a write fails part-way some hours may already be written, and
+    /// retrying with the same events and source id converges to the same files.
+    /// </summary>
     /// <param name="events">Events in any order; each is checked first, so a bad one writes nothing.</param>
     /// <param name="sourceId">Names the files, e.g. <c>flip.clicks-3-1200-1299</c>; letters, digits, '.', '_' and '-' only.</param>
     public IReadOnlyList<string> Append(IReadOnlyList<ClickEvent> events, string sourceId) =>
