@@ -6,6 +6,7 @@ namespace Flip.FeatureStore.Readers;
 internal static class ChronologicalOrder
 {
     /// <summary>Sorts in place; does nothing when the events are already in order (e.g. file order with synthetic times).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void SortStable(List<ClickEvent> events)
     {
         bool sorted = true;
