@@ -88,6 +88,16 @@ public class TextTabularPairBuilderTests
     }
 
     [Fact]
+    public void EmptyValueKeepsItsPlaceWithAnEmptySpan()
+    {
+        var e = Event("a", "1", "", "Heat");
+        var p = Builder([e], maxLength: 20).Build(e);
+        Assert.Equal(0, p.TruncatedFields);
+        Assert.Equal(new FieldSpan(8, 0), p.ValueSpans[1]); // right after "gender is", where its "." stands
+        Assert.Equal(["[CLS]", "user", "id", "is", "1", ".", "gender", "is", ".", "movie", "title", "is", "heat", ".", "[SEP]"], Strings(p.TokenIds[..15]));
+    }
+
+    [Fact]
     public void FirstFieldThatDoesNotFitIsAnError()
     {
         var e = Event("long-one", "1", "F", "Heat");
