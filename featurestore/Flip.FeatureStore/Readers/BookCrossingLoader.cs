@@ -102,10 +102,10 @@ internal sealed class BookCrossingLoader
         return users;
     }
 
-    /// <summary>ISBN (case-insensitive: the dump mixes "x" and "X") -> [title, author, year, publisher].</summary>
+    /// <summary>ISBN -> [title, author, year, publisher]. Exact match: the subset lists "039592720X" and "039592720x" as two books.</summary>
     private Dictionary<string, string[]> ReadBooks()
     {
-        var books = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        var books = new Dictionary<string, string[]>(StringComparer.Ordinal);
         using var t = CsvTable.Open(Path.Combine(_folder, _format.BooksFile), _format.Encoding, _format.Delimiter,
             "ISBN", "Book-Title", "Book-Author", "Year-Of-Publication", _format.PublisherColumn);
         int cIsbn = t.Column("ISBN"), cTitle = t.Column("Book-Title"), cAuthor = t.Column("Book-Author"),

@@ -47,23 +47,23 @@ public sealed class CsvReader : IDisposable
     /// </summary>
     public bool ReadRecord(List<string> fields)
     {
-        while (true)
+        try
         {
-            fields.Clear();
-            if (_atEnd) return false;
-            RecordLine = _line;
-            int c = _reader.Peek();
-            if (c < 0) { _atEnd = true; return false; }
-            try
+            while (true)
             {
+                fields.Clear();
+                if (_atEnd) return false;
+                RecordLine = _line;
+                if (_reader.Peek() < 0) { _atEnd = true; return false; }
                 ReadFields(fields);
+                if (fields.Count == 1 && fields[0].Length == 0 && !_lastFieldQuoted) continue;
+                return true;
             }
-            catch (DecoderFallbackException e)
-            {
-                throw new DatasetFormatException(File, _line, $"bytes that are not valid in the file's encoding ({e.Message})");
-            }
-            if (fields.Count == 1 && fields[0].Length == 0 && !_lastFieldQuoted) continue;
-            return true;
+        }
+        catch (DecoderFallbackException e)
+        {
+            // The reader decodes ahead in blocks, so the line is where decoding stopped, the bad bytes being near it.
+            throw new DatasetFormatException(File, _line, $"bytes that are not valid in the file's encoding ({e.Message})");
         }
     }
 
