@@ -3,7 +3,7 @@
 // </auto-generated>
 namespace Flip.FeatureStore.Text;
 
-internal static partial class AccentStripper
+internal static partial class BertPreNormalizer
 {
     /// <summary>The 2043 code points whose NFD minus Mn marks differs from themselves.</summary>
     private static (int CodePoint, string Stripped)[] CreateTable() =>

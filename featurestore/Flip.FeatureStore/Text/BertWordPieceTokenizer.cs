@@ -5,7 +5,7 @@ namespace Flip.FeatureStore.Text;
 
 /// <summary>
 /// Uncased BERT WordPiece tokenization that matches Hugging Face's <c>BertTokenizer</c> (bert-base-uncased):
-/// lower-cases, strips accents (NFD minus marks, also under InvariantGlobalization), splits on whitespace and punctuation, never treats text as special tokens.
+/// drops control and format characters, lower-cases, strips accents (NFD minus marks, also under InvariantGlobalization), splits on whitespace and punctuation, never treats text as special tokens.
 /// Wraps Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/> and keeps the id -> token table for display. Thread-safe.
 /// </summary>
 public sealed partial class BertWordPieceTokenizer
@@ -28,7 +28,7 @@ public sealed partial class BertWordPieceTokenizer
         {
             LowerCaseBeforeTokenization = true,
             // Hugging Face strips accents whenever it lower-cases. ML.Tokenizers does it only when asked and only with ICU,
-            // which InvariantGlobalization turns off, so Encode strips them first (AccentStripper); this covers hosts with ICU.
+            // which InvariantGlobalization turns off, so Encode runs BertPreNormalizer first; this covers hosts with ICU.
             RemoveNonSpacingMarks = true,
             // Field values are user data: "[SEP]" inside a title must stay text, not become a separator.
             SplitOnSpecialTokens = false,
@@ -52,10 +52,10 @@ public sealed partial class BertWordPieceTokenizer
     public int VocabularySize => _tokens.Length;
 
     /// <summary>Token ids of a text, without [CLS]/[SEP].</summary>
-    public int[] Encode(string text) => [.. Inner.EncodeToIds(AccentStripper.Strip(text), addSpecialTokens: false)];
+    public int[] Encode(string text) => [.. Inner.EncodeToIds(BertPreNormalizer.Normalize(text), addSpecialTokens: false)];
 
     /// <summary>Token ids of a text with [CLS] first and [SEP] last, no truncation or padding.</summary>
-    public int[] EncodeWithSpecialTokens(string text) => [.. Inner.EncodeToIds(AccentStripper.Strip(text), addSpecialTokens: true)];
+    public int[] EncodeWithSpecialTokens(string text) => [.. Inner.EncodeToIds(BertPreNormalizer.Normalize(text), addSpecialTokens: true)];
 
     /// <summary>The vocabulary entry of an id, e.g. "##ing" or "[PAD]".</summary>
     public string TokenOf(int id) => (uint)id < (uint)_tokens.Length

@@ -24,7 +24,7 @@ with open("AccentTable.g.cs", "w", encoding="ascii", newline="\n") as out:
     out.write(f"// By generate_accent_table.py from Python's unicodedata (Unicode {unicodedata.unidata_version}); do not edit.\n")
     out.write("// </auto-generated>\n")
     out.write("namespace Flip.FeatureStore.Text;\n\n")
-    out.write("internal static partial class AccentStripper\n{\n")
+    out.write("internal static partial class BertPreNormalizer\n{\n")
     out.write(f"    /// <summary>The {len(entries)} code points whose NFD minus Mn marks differs from themselves.</summary>\n")
     out.write("    private static (int CodePoint, string Stripped)[] CreateTable() =>\n    [\n")
     line = "       "

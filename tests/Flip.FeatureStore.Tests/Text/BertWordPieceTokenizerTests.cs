@@ -25,6 +25,23 @@ public class BertWordPieceTokenizerTests
     }
 
     [Fact]
+    public void DropsControlAndFormatCharactersAsBertDoes()
+    {
+        // A soft hyphen (U+00AD, category Cf) inside a word: BERT's clean_text removes it; kept, the word would be [UNK].
+        Assert.Equal(["garcia", "marquez"], Strings(Instance.Encode("Garc\u00ADia M\u00E1rquez")));
+        Assert.Equal(["ab", "c"], Strings(Instance.Encode("a\u0001b\u200B c\uFFFD\uE000")));
+    }
+
+    [Fact]
+    public void TabsAndNewlinesSeparateWordsAndCjkIdeographsStandAlone()
+    {
+        Assert.Equal(["x", "e", "a"], Strings(Instance.Encode("x\te\r\nA")));
+        // U+3400 is the first CJK Extension A ideograph: its own word, as in BERT (not in the vocabulary, hence [UNK]).
+        Assert.Equal(["x", "[UNK]", "e"], Strings(Instance.Encode("x\u3400e")));
+        Assert.Equal(["東", "京", "abc"], Strings(Instance.Encode("東京abc")));
+    }
+
+    [Fact]
     public void KeepsAsciiSymbolsAsTokensAsBertDoes()
     {
         // ML.Tokenizers' default pre-tokenizer would silently drop | and +.

@@ -139,7 +139,7 @@ public sealed partial class MovieLens1MPairsRealDataTests
 
     /// <summary>The value as BERT's basic tokenizer sees it: lower-cased, accents stripped, split on whitespace and punctuation.</summary>
     private static List<string> BasicWords(string value) =>
-        BasicSplit().Matches(AccentStripper.Strip(value.ToLowerInvariant())).Select(m => m.Value).ToList();
+        BasicSplit().Matches(BertPreNormalizer.Normalize(value.ToLowerInvariant())).Select(m => m.Value).ToList();
 
     [GeneratedRegex(@"[!-/:-@\[-`{-~\p{P}]|[^\s!-/:-@\[-`{-~\p{P}]+")]
     private static partial Regex BasicSplit();
