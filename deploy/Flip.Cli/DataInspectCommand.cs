@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Flip.FeatureStore.Readers;
 using Spectre.Console;
@@ -27,10 +28,18 @@ internal static class DataInspectCommand
         return cmd;
     }
 
+    private static readonly JsonSerializerOptions JsonOutput = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // keep "rating > 3" readable
+    };
+
     private static int Run(string dataset, DirectoryInfo path, bool asJson, bool skipMalformed)
     {
         // Progress goes to stderr so that --json output on stdout stays clean.
         var status = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        status.Profile.Width = 1000; // an error stays on one line, whatever the terminal width
         DatasetSummary summary;
         try
         {
@@ -47,7 +56,7 @@ internal static class DataInspectCommand
 
         if (asJson)
         {
-            Console.WriteLine(JsonSerializer.Serialize(summary, CliOptions.Indented));
+            Console.WriteLine(JsonSerializer.Serialize(summary, JsonOutput));
             return 0;
         }
         Print(summary);

@@ -35,6 +35,7 @@ internal sealed class BookCrossingLoader
         var rule = BookCrossingFields.LabelRule;
         using var t = CsvTable.Open(Path.Combine(_folder, _format.RatingsFile), _format.Encoding, _format.Delimiter, "User-ID", "ISBN", "Book-Rating");
         int cUser = t.Column("User-ID"), cIsbn = t.Column("ISBN"), cRating = t.Column("Book-Rating");
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         long row = -1;
         while (t.ReadNext())
         {
@@ -54,6 +55,7 @@ internal sealed class BookCrossingLoader
                 else if (!hasUser && !_format.FillMissingJoins) problem = $"unknown user id {userId} (not in {_format.UsersFile})";
                 else if (!hasBook && !_format.FillMissingJoins) problem = $"unknown ISBN {isbn} (not in {_format.BooksFile})";
                 else if (rating == 0) { _stats.DroppedByFilter++; continue; }
+                else if (!ids.Add($"bx-{userId}-{isbn}")) problem = $"user {userId} rated ISBN {isbn} twice";
                 else
                 {
                     if (!hasUser || !hasBook) _stats.FilledMissingJoin++;

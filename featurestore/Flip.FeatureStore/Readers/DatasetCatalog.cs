@@ -28,6 +28,6 @@ public static class DatasetCatalog
         if (dataset.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return new SchemaFileReader(dataset, path, options);
         if (Readers.TryGetValue(dataset, out var open)) return open(path, options);
         throw new ArgumentException(
-            $"Unknown dataset '{dataset}'. Valid names: {string.Join(", ", Names)}, or a schema file ending in .json.", nameof(dataset));
+            $"Unknown dataset '{dataset}'. Valid names: {string.Join(", ", Names)}, or a schema file ending in .json.");
     }
 }

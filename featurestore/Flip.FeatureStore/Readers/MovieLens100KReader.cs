@@ -45,6 +45,7 @@ public sealed class MovieLens100KReader : DatasetReaderBase
         var users = ReadUsers(malformed);
         var items = ReadItems(ReadGenres(), malformed);
         var rule = Schema.LabelRule;
+        var seen = new HashSet<long>(); // (user, item) pairs: the id must stay unique
         using var r = new DelimitedFileReader(_data, Encoding.Latin1, "\t", 4);
         while (r.ReadNext())
         {
@@ -60,6 +61,7 @@ public sealed class MovieLens100KReader : DatasetReaderBase
                 else if (!items.TryGetValue(itemId, out var item)) problem = $"unknown item id {itemId} (not in u.item)";
                 else if (rating is < 1 or > 5) problem = $"rating {rating} is outside 1-5";
                 else if (seconds is < 0 or > 253_402_300_799) problem = $"timestamp {seconds} is out of range";
+                else if (!seen.Add(((long)userId << 32) | (uint)itemId)) problem = $"user {userId} rated item {itemId} twice";
                 else
                 {
                     int? label = rule.Apply(rating);

@@ -48,6 +48,7 @@ public sealed class MovieLens1MReader : DatasetReaderBase
         var users = ReadUsers(malformed);
         var movies = ReadMovies(malformed);
         var rule = Schema.LabelRule;
+        var seen = new HashSet<long>(); // (user, movie) pairs: the id must stay unique
         using var r = new DelimitedFileReader(_ratings, Encoding.Latin1, "::", 4);
         while (r.ReadNext())
         {
@@ -63,6 +64,7 @@ public sealed class MovieLens1MReader : DatasetReaderBase
                 else if (!movies.TryGetValue(movieId, out var movie)) problem = $"unknown movie id {movieId} (not in movies.dat)";
                 else if (rating is < 1 or > 5) problem = $"rating {rating} is outside 1-5";
                 else if (seconds < 0 || seconds > MaxUnixSeconds) problem = $"timestamp {seconds} is out of range";
+                else if (!seen.Add(((long)userId << 32) | (uint)movieId)) problem = $"user {userId} rated movie {movieId} twice";
                 else
                 {
                     int? label = rule.Apply(rating);

@@ -51,6 +51,11 @@ public sealed class BookCrossingReaderTests
         Assert.Equal(2, e.Line);
         Assert.Contains("rating 'good'", e.Problem);
 
+        using var dir3 = Subset("8,0002005018,5\n8,0002005018,6\n");
+        e = Assert.Throws<DatasetFormatException>(() => new BookCrossingSubsetReader(dir3.Path).ReadEvents());
+        Assert.Equal(3, e.Line);
+        Assert.Contains("user 8 rated ISBN 0002005018 twice", e.Problem);
+
         using var dir2 = Subset("8,0002005018\n");
         e = Assert.Throws<DatasetFormatException>(() => new BookCrossingSubsetReader(dir2.Path).ReadEvents());
         Assert.Contains("expected 3 fields", e.Problem);

@@ -45,6 +45,7 @@ public sealed class MovieLens1MReaderTests
     [InlineData("1::99::5::100\n", "unknown movie id 99")]
     [InlineData("1::1::5::yesterday\n", "timestamp 'yesterday' is not an integer")]
     [InlineData("1::1::7::100\n", "rating 7 is outside 1-5")]
+    [InlineData("1::2::4::200\n", "user 1 rated movie 2 twice")]
     public void A_malformed_rating_row_names_file_line_and_problem(string badRow, string problem)
     {
         using var dir = Fixture("1::2::5::100\n" + badRow);

@@ -1,17 +1,33 @@
+using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Readers;
 
 namespace Flip.FeatureStore.Tests.Readers;
 
-/// <summary>MovieLens-1M reader on the real shared files (users 1-2999, every rating).</summary>
-public sealed class MovieLens1MRealDataTests
+/// <summary>One read of the real MovieLens-1M files, shared by the tests of a class.</summary>
+public sealed class MovieLens1MRealData
 {
-    private static readonly string Folder = TestData.SharedDataset("movielens-1m");
+    public static readonly string Folder = TestData.SharedDataset("movielens-1m");
+
+    public MovieLens1MRealData()
+    {
+        Reader = new MovieLens1MReader(Folder);
+        Events = Reader.ReadEvents().ToList();
+    }
+
+    public MovieLens1MReader Reader { get; }
+    public List<ClickEvent> Events { get; }
+}
+
+/// <summary>MovieLens-1M reader on the real shared files (users 1-2999, every rating).</summary>
+public sealed class MovieLens1MRealDataTests(MovieLens1MRealData data) : IClassFixture<MovieLens1MRealData>
+{
+    private static readonly string Folder = MovieLens1MRealData.Folder;
 
     [Fact]
     public void Real_data_gives_the_protocol_counts_in_chronological_order()
     {
-        var reader = new MovieLens1MReader(Folder);
-        var events = reader.ReadEvents().ToList();
+        var reader = data.Reader;
+        var events = data.Events;
 
         Assert.Equal(360_434, events.Count);
         Assert.Equal(279_124, events.Count(e => e.Label == 1));
@@ -28,7 +44,7 @@ public sealed class MovieLens1MRealDataTests
     public void Earliest_rating_and_its_texts_match_the_files()
     {
         // ratings.dat: the smallest timestamp among non-3 ratings of users 1-2999 (checked with awk).
-        var first = new MovieLens1MReader(Folder).ReadEvents().First();
+        var first = data.Events[0];
         var expected = EarliestKeptRating();
         Assert.Equal(expected.Id, first.Id);
         Assert.Equal(DateTime.UnixEpoch.AddSeconds(expected.Seconds), first.EventTime);
@@ -42,11 +58,11 @@ public sealed class MovieLens1MRealDataTests
     public void User_and_movie_codes_become_readable_text()
     {
         // User 1: F, age 1, occupation 10, zip 48067; movie 1193: One Flew Over the Cuckoo's Nest (1975), Drama; rated 5.
-        var e = new MovieLens1MReader(Folder).ReadEvents().Single(x => x.Id == "ml1m-1-1193");
+        var e = data.Events.Single(x => x.Id == "ml1m-1-1193");
         Assert.Equal(["1", "female", "under 18", "K-12 student", "48067", "1193", "One Flew Over the Cuckoo's Nest (1975)", "Drama"], e.Values);
         Assert.Equal(1, e.Label);
         Assert.Equal(DateTime.UnixEpoch.AddSeconds(978300760), e.EventTime);
-        var toyStory = new MovieLens1MReader(Folder).ReadEvents().First(x => x.Values[5] == "1");
+        var toyStory = data.Events.First(x => x.Values[5] == "1");
         Assert.Equal("Animation, Children's, Comedy", toyStory.Values[7]);
     }
 
