@@ -9,6 +9,7 @@ internal static class BenchCommands
     {
         var bench = new Command("bench", "Benchmarks: measure a part of the pipeline on a real dataset and print the figures");
         bench.Subcommands.Add(BenchStoreCommand.Create());
+        bench.Subcommands.Add(BenchPairsCommand.Create());
         // `bench id` and `bench flip` are added here by their own command classes.
         return bench;
     }

@@ -9,7 +9,7 @@ internal static class DataCommands
     {
         var data = new Command("data", "Inspect datasets and build training pairs from their original files");
         data.Subcommands.Add(DataInspectCommand.Create());
-        // `data pairs` is added here by its own command class.
+        data.Subcommands.Add(DataPairsCommand.Create());
         return data;
     }
 }
