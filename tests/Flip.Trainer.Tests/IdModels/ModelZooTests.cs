@@ -45,7 +45,7 @@ public class ModelZooTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(128, Size("pnn"));
         Assert.Equal(128, Size("widedeep"));
         Assert.Equal(32 + 128, Size("deepfm"));
-        Assert.Equal(64 + 128 + 128, Size("xdeepfm")); // CIN [128,128] split half pools 64 + 128, plus DNN 128
+        Assert.Equal(32 + 64 + 128, Size("xdeepfm")); // CIN [64, 64] split half pools 32 + 64, plus DNN 128
         Assert.Equal(128, Size("afn"));
         Assert.Equal(256 + 128, Size("autoint"));
     }

@@ -16,7 +16,7 @@ public sealed class IdModelTrainer(IdTrainingOptions options)
     /// <summary>Seeds torch's generator and sets its thread count: call before creating the model for reproducible weights.</summary>
     public static void PrepareTorch(IdTrainingOptions options)
     {
-        torch.set_num_threads(options.Threads);
+        TorchRuntime.Configure(options.Threads);
         torch.manual_seed(options.Seed);
     }
 
@@ -26,7 +26,7 @@ public sealed class IdModelTrainer(IdTrainingOptions options)
         if (train.FieldCount != model.NumFields || validation.FieldCount != model.NumFields)
             throw new ArgumentException($"The model has {model.NumFields} fields but the samples have {train.FieldCount}.");
         if (train.Count == 0) throw new ArgumentException("No training samples.", nameof(train));
-        torch.set_num_threads(options.Threads);
+        TorchRuntime.Configure(options.Threads);
 
         using var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate);
         var epochs = new List<EpochSummary>();
