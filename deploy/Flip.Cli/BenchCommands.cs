@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Flip.Cli;
 
-/// <summary>The `bench` command group: benchmarks that print figures (results go to docs/benchmarks.md).</summary>
+/// <summary>`flip bench ...`: benchmarks that print figures (and write result tables); results go to docs/.</summary>
 internal static class BenchCommands
 {
     public static Command Create()
@@ -10,7 +10,8 @@ internal static class BenchCommands
         var bench = new Command("bench", "Benchmarks: measure a part of the pipeline on a real dataset and print the figures");
         bench.Subcommands.Add(BenchStoreCommand.Create());
         bench.Subcommands.Add(BenchPairsCommand.Create());
-        // `bench id` and `bench flip` are added here by their own command classes.
+        bench.Subcommands.Add(BenchIdCommand.Create());
+        bench.Subcommands.Add(BenchIdLatencyCommand.Create());
         return bench;
     }
 }

@@ -1,0 +1,48 @@
+using Flip.FeatureStore.Events;
+using Flip.FeatureStore.Readers;
+using Flip.FeatureStore.Schema;
+using Flip.Trainer.Training;
+using Spectre.Console;
+
+namespace Flip.Cli;
+
+/// <summary>Console plumbing shared by `train id` and `bench id`: a stderr console (stdout stays clean for --json) and a progress bar.</summary>
+internal static class IdRunConsole
+{
+    public static IAnsiConsole Create() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    /// <summary>Runs one experiment, showing a progress bar per epoch unless <paramref name="showProgress"/> is false.</summary>
+    public static IdExperimentResult Train(IAnsiConsole console, string model, DatasetSchema schema, IReadOnlyList<ClickEvent> events,
+        IdTrainingOptions options, bool showProgress)
+    {
+        if (!showProgress) return IdExperiment.Run(model, schema, events, options);
+        return console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                ProgressTask? task = null;
+                int epoch = 0;
+                return IdExperiment.Run(model, schema, events, options, progress: p =>
+                {
+                    if (p.Epoch != epoch)
+                    {
+                        task?.StopTask();
+                        epoch = p.Epoch;
+                        task = ctx.AddTask($"{Markup.Escape(model)} epoch {p.Epoch}/{p.MaxEpochs}", maxValue: p.SamplesPerEpoch);
+                    }
+                    task!.Value = p.SamplesDone;
+                    if (p.LastLoss is double loss) task.Description = $"{Markup.Escape(model)} epoch {p.Epoch}/{p.MaxEpochs} loss {loss:F4}";
+                });
+            });
+    }
+
+    /// <summary>The one-line message of a user error (without .NET's " (Parameter 'x')" suffix).</summary>
+    public static string Describe(Exception e) =>
+        e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? e.Message[..^$" (Parameter '{name}')".Length]
+            : e.Message;
+
+    /// <summary>Errors that mean bad input or files (printed as one line, never a stack trace).</summary>
+    public static bool IsUserError(Exception e) => e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException
+        or InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException;
+}
