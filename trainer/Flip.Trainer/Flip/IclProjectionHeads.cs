@@ -1,0 +1,37 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Flip.Trainer.Flip;
+
+/// <summary>
+/// FLIP's instance-level contrastive learning: [CLS] and v projected to a shared space, symmetric InfoNCE over
+/// in-batch negatives with temperature τ. Projections are L2-normalised, so the dot product is the cosine
+/// similarity and τ sets the sharpness independently of the projections' scale.
+/// </summary>
+public sealed class IclProjectionHeads : Module
+{
+#pragma warning disable IDE1006
+    internal readonly Linear text_projection;
+    internal readonly Linear tabular_projection;
+#pragma warning restore IDE1006
+
+    public IclProjectionHeads(int textSize, int rowSize, int projectionSize) : base(nameof(IclProjectionHeads))
+    {
+        text_projection = Linear(textSize, projectionSize);
+        tabular_projection = Linear(rowSize, projectionSize);
+        RegisterComponents();
+    }
+
+    public Tensor Loss(Tensor cls, Tensor row, double temperature)
+    {
+        using var scope = NewDisposeScope();
+        var t = F.normalize(text_projection.forward(cls), p: 2, dim: 1);
+        var v = F.normalize(tabular_projection.forward(row), p: 2, dim: 1);
+        var logits = t.matmul(v.t()) / temperature;                                // [B, B], positives on the diagonal
+        var targets = arange(logits.shape[0], dtype: ScalarType.Int64, device: logits.device);
+        var loss = (F.cross_entropy(logits, targets) + F.cross_entropy(logits.t(), targets)) / 2;
+        return loss.MoveToOuterDisposeScope();
+    }
+}
