@@ -7,8 +7,7 @@ namespace Flip.Trainer.Flip;
 
 /// <summary>
 /// FLIP's instance-level contrastive learning: [CLS] and v projected to a shared space, symmetric InfoNCE over
-/// in-batch negatives with temperature τ. Projections are L2-normalised, so the dot product is the cosine
-/// similarity and τ sets the sharpness independently of the projections' scale.
+/// in-batch negatives with temperature τ; the similarity is the plain dot product of the projections (paper 3.3.3).
 /// </summary>
 public sealed class IclProjectionHeads : Module
 {
@@ -27,8 +26,8 @@ public sealed class IclProjectionHeads : Module
     public Tensor Loss(Tensor cls, Tensor row, double temperature)
     {
         using var scope = NewDisposeScope();
-        var t = F.normalize(text_projection.forward(cls), p: 2, dim: 1);
-        var v = F.normalize(tabular_projection.forward(row), p: 2, dim: 1);
+        var t = text_projection.forward(cls);
+        var v = tabular_projection.forward(row);
         var logits = t.matmul(v.t()) / temperature;                                // [B, B], positives on the diagonal
         var targets = arange(logits.shape[0], dtype: ScalarType.Int64, device: logits.device);
         var loss = (F.cross_entropy(logits, targets) + F.cross_entropy(logits.t(), targets)) / 2;
