@@ -71,6 +71,7 @@ public sealed class FlipFinetuneModelTests
     {
         using var fp32 = Model(FlipFinetuneMode.Flip);
         using var bf16 = Model(FlipFinetuneMode.Flip, bf16: true);
+        bf16.load_state_dict(fp32.state_dict());
         var pairs = SyntheticPairs.Many(16, 4);
         var a = new FlipFinetuner(fp32, new FlipFinetuningOptions()).Predict(pairs);
         var b = new FlipFinetuner(bf16, new FlipFinetuningOptions()).Predict(pairs);

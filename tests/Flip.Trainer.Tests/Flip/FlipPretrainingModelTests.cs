@@ -116,6 +116,7 @@ public sealed class FlipPretrainingModelTests
     {
         using var fp32 = FlipTestModels.Pretraining(seed: 21);
         using var bf16 = FlipTestModels.Pretraining(bf16: true, seed: 21);
+        bf16.load_state_dict(fp32.state_dict());
         fp32.eval();
         bf16.eval();
         using var batch = FlipTestModels.MaskedBatch();

@@ -1,3 +1,5 @@
+using Flip.FeatureStore.Vocabulary;
+
 namespace Flip.Trainer.Flip;
 
 /// <summary>
@@ -40,6 +42,19 @@ public sealed class FeatureNoiseDistribution
             _samplers[f] = sampler;
             for (var i = 0; i < ids.Length; i++) _probability[ids[i]] = sampler.Probabilities[i];
         }
+    }
+
+    /// <summary>The noise distribution of a feature vocabulary's current counts (unknown ids included, reserved ids excluded).</summary>
+    public static FeatureNoiseDistribution FromVocabulary(FeatureVocabulary vocabulary, double smoothing = 1.0)
+    {
+        var counts = new long[vocabulary.Count];
+        var fieldOf = new int[vocabulary.Count];
+        for (var id = 0; id < vocabulary.Count; id++)
+        {
+            counts[id] = vocabulary.CountOf(id);
+            fieldOf[id] = vocabulary.FieldOf(id);
+        }
+        return new FeatureNoiseDistribution(counts, fieldOf, vocabulary.Schema.FieldCount, smoothing);
     }
 
     public int VocabularySize { get; }
