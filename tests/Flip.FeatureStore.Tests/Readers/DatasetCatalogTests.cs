@@ -1,0 +1,46 @@
+using Flip.FeatureStore.Readers;
+
+namespace Flip.FeatureStore.Tests.Readers;
+
+public sealed class DatasetCatalogTests
+{
+    [Fact]
+    public void Every_name_opens_its_reader_type()
+    {
+        Assert.Equal(["movielens-1m", "movielens-100k", "bookcrossing", "bookcrossing-dump", "goodreads"], DatasetCatalog.Names);
+        Assert.IsType<MovieLens1MReader>(DatasetCatalog.Open("movielens-1m", TestData.SharedDataset("movielens-1m")));
+        Assert.IsType<BookCrossingSubsetReader>(DatasetCatalog.Open("bookcrossing", TestData.SharedDataset("bookcrossing-subset")));
+        Assert.Equal("movielens-1m", DatasetCatalog.Open("MovieLens-1M", TestData.SharedDataset("movielens-1m")).Schema.Name);
+    }
+
+    [Fact]
+    public void An_unknown_name_lists_the_valid_ones()
+    {
+        var e = Assert.Throws<ArgumentException>(() => DatasetCatalog.Open("movielens-20m", "."));
+        Assert.Contains("'movielens-20m'", e.Message);
+        foreach (var name in DatasetCatalog.Names) Assert.Contains(name, e.Message);
+        Assert.Contains(".json", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_folder_is_named()
+    {
+        var e = Assert.Throws<DirectoryNotFoundException>(() => DatasetCatalog.Open("goodreads", "/no/such/folder"));
+        Assert.Contains("/no/such/folder", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_file_is_named()
+    {
+        using var dir = new FixtureFolder().Write("u.data", "").Write("u.user", "");
+        var e = Assert.Throws<FileNotFoundException>(() => DatasetCatalog.Open("movielens-100k", dir.Path));
+        Assert.Contains("u.item", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_schema_file_is_named()
+    {
+        var e = Assert.Throws<FileNotFoundException>(() => DatasetCatalog.Open("/no/such/schema.json", "."));
+        Assert.Contains("/no/such/schema.json", e.Message);
+    }
+}
