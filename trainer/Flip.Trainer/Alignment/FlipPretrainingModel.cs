@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>Sizes and rates of FLIP's pretraining heads. Section <c>Flip:Heads</c>.</summary>
 public sealed class FlipHeadOptions

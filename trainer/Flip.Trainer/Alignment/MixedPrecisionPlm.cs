@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>
 /// Runs the PLM either directly (fp32) or through a bfloat16 compute copy. TorchSharp has no autocast, so the bf16

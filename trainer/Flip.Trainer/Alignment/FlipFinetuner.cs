@@ -1,8 +1,9 @@
 using Flip.FeatureStore.Text;
+using Flip.Trainer.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>Result of a finetuning run: per-epoch training loss, the learned a, and validation metrics when given.</summary>
 public sealed record FlipFinetuneReport(FlipFinetuneMode Mode, int Steps, double Seconds, IReadOnlyList<double> EpochLosses, double Alpha, double? ValidationAuc, double? ValidationLogLoss);
@@ -56,9 +57,9 @@ public sealed class FlipFinetuner(FlipFinetuneModel model, FlipFinetuningOptions
         if (validation is { Count: > 0 })
         {
             var p = Predict(validation);
-            var labels = validation.Select(v => v.Label).ToArray();
-            auc = BinaryMetrics.Auc(labels, p);
-            logLoss = BinaryMetrics.LogLoss(labels, p);
+            var labels = validation.Select(v => (float)v.Label).ToArray();
+            if (labels.Distinct().Count() == 2) auc = BinaryMetrics.RocAuc(p, labels);
+            logLoss = BinaryMetrics.LogLoss(p, labels);
         }
         return new FlipFinetuneReport(options.Mode, step, watch.Elapsed.TotalSeconds, losses, model.Alpha, auc, logLoss);
     }

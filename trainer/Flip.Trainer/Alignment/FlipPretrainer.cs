@@ -2,7 +2,7 @@ using Flip.FeatureStore.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>
 /// Trains a <see cref="FlipPretrainingModel"/> on text-tabular pairs: masking and NCE sampling per batch,

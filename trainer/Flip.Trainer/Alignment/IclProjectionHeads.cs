@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>
 /// FLIP's instance-level contrastive learning: [CLS] and v projected to a shared space, symmetric InfoNCE over

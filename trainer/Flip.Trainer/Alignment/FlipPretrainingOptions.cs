@@ -1,4 +1,4 @@
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>FLIP pretraining settings (paper 3.3 and its released code). Section <c>Flip:Pretraining</c>.</summary>
 public sealed class FlipPretrainingOptions

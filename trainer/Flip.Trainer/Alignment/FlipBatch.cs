@@ -1,7 +1,7 @@
 using Flip.FeatureStore.Text;
 using static TorchSharp.torch;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>
 /// One batch of text-tabular pairs as device tensors: the original views, and (for pretraining) the masked views,

@@ -1,8 +1,8 @@
 using Flip.FeatureStore.Text;
-using Flip.Trainer.Flip;
+using Flip.Trainer.Alignment;
 using Flip.Trainer.Tests.Plm;
 
-namespace Flip.Trainer.Tests.Flip;
+namespace Flip.Trainer.Tests.Alignment;
 
 /// <summary>
 /// Text-tabular pairs over <see cref="TinyBert.Vocabulary"/>: F fields with <see cref="ValuesPerField"/> values each;

@@ -1,9 +1,9 @@
-using Flip.Trainer.Flip;
+using Flip.Trainer.Alignment;
 using Flip.Trainer.Plm;
 using Flip.Trainer.Tests.Plm;
 using static TorchSharp.torch;
 
-namespace Flip.Trainer.Tests.Flip;
+namespace Flip.Trainer.Tests.Alignment;
 
 internal static class FlipTestModels
 {

@@ -1,4 +1,4 @@
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>
 /// Walker/Vose alias method: O(n) setup, O(1) draws from a fixed discrete distribution

@@ -1,6 +1,6 @@
 using Flip.FeatureStore.Vocabulary;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>
 /// NCE noise distribution q over the global feature-id space: for each field, the frequency distribution of that

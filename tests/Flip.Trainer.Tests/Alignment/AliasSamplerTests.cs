@@ -1,6 +1,6 @@
-using Flip.Trainer.Flip;
+using Flip.Trainer.Alignment;
 
-namespace Flip.Trainer.Tests.Flip;
+namespace Flip.Trainer.Tests.Alignment;
 
 public sealed class AliasSamplerTests
 {
@@ -47,30 +47,5 @@ public sealed class AliasSamplerTests
         Assert.Equal(51.0 / 155, noise.ProbabilityOf(SyntheticPairs.FeatureId(2, 4)), 12);
         Assert.InRange(counts[SyntheticPairs.FeatureId(2, 4)] / 60_000.0, 51.0 / 155 - 0.01, 51.0 / 155 + 0.01);
         Assert.Equal(0, noise.ProbabilityOf(1));
-    }
-}
-
-public sealed class FeatureNoiseDistributionTests
-{
-    [Fact]
-    public void FromVocabularyUsesItsCountsAndFields()
-    {
-        var schema = new global::Flip.FeatureStore.Schema.DatasetSchema("two",
-            [new("user", "user"), new("genre", "genre")], new global::Flip.FeatureStore.Schema.LabelRule(3));
-        var vocabulary = new global::Flip.FeatureStore.Vocabulary.FeatureVocabulary(schema);
-        var drama = vocabulary.Observe(1, "drama");
-        vocabulary.Observe(1, "drama");
-        vocabulary.Observe(1, "drama");
-        var comedy = vocabulary.Observe(1, "comedy");
-        var alice = vocabulary.Observe(0, "alice");
-
-        var noise = FeatureNoiseDistribution.FromVocabulary(vocabulary, smoothing: 0);
-
-        Assert.Equal(0.75, noise.ProbabilityOf(drama), 9);
-        Assert.Equal(0.25, noise.ProbabilityOf(comedy), 9);
-        Assert.Equal(1.0, noise.ProbabilityOf(alice), 9);
-        Assert.Equal(0, noise.ProbabilityOf(global::Flip.FeatureStore.Vocabulary.FeatureVocabulary.MaskId));
-        var random = new Random(1);
-        Assert.All(Enumerable.Range(0, 100), _ => Assert.Contains(noise.SampleFromField(1, random), new[] { drama, comedy }));
     }
 }

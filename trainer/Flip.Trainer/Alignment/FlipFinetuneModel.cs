@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>Finetuning variants (paper 3.4 and Table 3).</summary>
 public enum FlipFinetuneMode

@@ -1,6 +1,6 @@
 using Flip.FeatureStore.Text;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>The masked views of one text-tabular pair.</summary>
 /// <param name="TokenIds">Token ids with the masked tokens replaced by [MASK].</param>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>
 /// What FLIP needs from an ID-based CTR model (DCNv2 by default): a click logit and a dense representation v of

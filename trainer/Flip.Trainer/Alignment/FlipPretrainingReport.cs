@@ -1,4 +1,4 @@
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>Mean losses of one epoch (null for a loss the ablation turned off).</summary>
 public sealed record FlipEpochLosses(int Epoch, double Total, double? Mlm, double? Mtm, double? Icl);

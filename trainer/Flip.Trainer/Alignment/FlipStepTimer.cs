@@ -2,7 +2,7 @@ using TorchSharp;
 using System.Diagnostics;
 using static TorchSharp.torch;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 public enum FlipStepPhase { Batching, PlmForward, HeadsForward, Backward, Optimizer }
 

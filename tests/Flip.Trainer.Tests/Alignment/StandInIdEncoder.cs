@@ -1,9 +1,9 @@
-using Flip.Trainer.Flip;
+using Flip.Trainer.Alignment;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace Flip.Trainer.Tests.Flip;
+namespace Flip.Trainer.Tests.Alignment;
 
 /// <summary>A minimal ID model for testing FLIP's heads (embedding → MLP → v, linear logit); the real zoo lives elsewhere.</summary>
 internal sealed class StandInIdEncoder : Module, IFlipIdEncoder

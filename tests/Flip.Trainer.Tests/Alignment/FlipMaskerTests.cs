@@ -1,7 +1,7 @@
 using Flip.FeatureStore.Text;
-using Flip.Trainer.Flip;
+using Flip.Trainer.Alignment;
 
-namespace Flip.Trainer.Tests.Flip;
+namespace Flip.Trainer.Tests.Alignment;
 
 public sealed class FlipMaskerTests
 {

@@ -1,4 +1,4 @@
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>FLIP finetuning settings (paper 3.4). Section <c>Flip:Finetuning</c>.</summary>
 public sealed class FlipFinetuningOptions

@@ -1,4 +1,4 @@
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>The pretraining variants of the paper's Table 5.</summary>
 public enum FlipAblation

@@ -1,10 +1,10 @@
-using Flip.Trainer.Flip;
+using Flip.Trainer.Alignment;
 using Flip.Trainer.Plm;
 using Flip.Trainer.Tests.Plm;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
-namespace Flip.Trainer.Tests.Flip;
+namespace Flip.Trainer.Tests.Alignment;
 
 public sealed class FlipFinetuneModelTests
 {
@@ -76,16 +76,5 @@ public sealed class FlipFinetuneModelTests
         var a = new FlipFinetuner(fp32, new FlipFinetuningOptions()).Predict(pairs);
         var b = new FlipFinetuner(bf16, new FlipFinetuningOptions()).Predict(pairs);
         for (var i = 0; i < a.Length; i++) Assert.InRange(Math.Abs(a[i] - b[i]), 0, 0.02);
-    }
-
-    [Fact]
-    public void AucAndLogLossMatchHandComputedValues()
-    {
-        byte[] labels = [1, 0, 1, 0];
-        float[] scores = [0.9f, 0.8f, 0.3f, 0.1f];
-        Assert.Equal(0.75, BinaryMetrics.Auc(labels, scores), 9);          // 3 of 4 positive-negative pairs ordered
-        Assert.Equal(0.5, BinaryMetrics.Auc(labels, [0.5f, 0.5f, 0.5f, 0.5f]), 9);
-        var expected = -(Math.Log(0.9) + Math.Log(0.2) + Math.Log(0.3) + Math.Log(0.9)) / 4;
-        Assert.Equal(expected, BinaryMetrics.LogLoss(labels, scores), 5);
     }
 }

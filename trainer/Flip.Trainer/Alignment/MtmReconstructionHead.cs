@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace Flip.Trainer.Flip;
+namespace Flip.Trainer.Alignment;
 
 /// <summary>
 /// FLIP's MTM head: q = LayerNorm(Linear(v̂)) attends over the unmasked text's token states (padding excluded) to
