@@ -24,6 +24,11 @@ internal static class FlipPretrainCommand
             Description = "Hugging Face BERT folder (config.json, vocab.txt, model.safetensors). Default: a RANDOMLY initialised TinyBERT-shaped model",
         };
         var vocab = PairCliOptions.Vocab();
+        var shape = new Option<string>("--plm-shape")
+        {
+            Description = "Shape of the random PLM used without --plm: tinybert (4L-312H), bert-tiny (2L-128H) or bert-base (default tinybert)",
+            DefaultValueFactory = _ => "tinybert",
+        };
         var idModel = new Option<string>("--id-model")
         {
             Description = $"ID model: {string.Join(", ", CtrModelFactory.Names)} (default dcnv2)",
@@ -45,16 +50,16 @@ internal static class FlipPretrainCommand
         var output = FlipCommands.Out("pretrained");
         var json = CliOptions.Json();
         var cmd = new Command("pretrain", "FLIP pretraining: align a BERT PLM and an ID model with MLM, MTM and ICL on a dataset's training part");
-        foreach (var o in new Option[] { dataset, path, plm, vocab, idModel, ablation, epochs, batch, lr, limit, maxLength, device, bf16, threads, output, json })
+        foreach (var o in new Option[] { dataset, path, plm, vocab, shape, idModel, ablation, epochs, batch, lr, limit, maxLength, device, bf16, threads, output, json })
             cmd.Options.Add(o);
         cmd.SetAction(parse => Run(new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(plm)?.FullName,
-            parse.GetValue(vocab)!, parse.GetValue(idModel)!, parse.GetValue(ablation)!, parse.GetValue(epochs), parse.GetValue(batch),
+            parse.GetValue(vocab)!, parse.GetValue(shape)!, parse.GetValue(idModel)!, parse.GetValue(ablation)!, parse.GetValue(epochs), parse.GetValue(batch),
             parse.GetValue(lr), parse.GetValue(limit), parse.GetValue(maxLength), parse.GetValue(device)!, parse.GetValue(bf16),
             parse.GetValue(threads), parse.GetValue(output)?.FullName, parse.GetValue(json))));
         return cmd;
     }
 
-    sealed record Settings(string Dataset, string Path, string? Plm, string Vocab, string IdModel, string Ablation, int Epochs, int BatchSize,
+    sealed record Settings(string Dataset, string Path, string? Plm, string Vocab, string Shape, string IdModel, string Ablation, int Epochs, int BatchSize,
         double LearningRate, int? Limit, int MaxLength, string Device, bool Bf16, int Threads, string? Out, bool Json);
 
     static int Run(Settings s)
@@ -65,7 +70,7 @@ internal static class FlipPretrainCommand
             var ablation = FlipObjectives.Parse(s.Ablation);
             torch.set_num_threads(s.Threads);
             var device = TrainingDevice.Resolve(s.Device);
-            using var plm = FlipPlmLoader.Load(s.Plm, s.Vocab, device, err);
+            using var plm = FlipPlmLoader.Load(s.Plm, s.Vocab, s.Shape, device, err);
             if (s.MaxLength > plm.Config.MaxPositionEmbeddings)
                 throw new ArgumentException($"--max-length {s.MaxLength} exceeds the PLM's max_position_embeddings {plm.Config.MaxPositionEmbeddings}");
 

@@ -92,3 +92,22 @@ public sealed class FlipMaskerTests
         Assert.All(Enumerable.Range(0, pair.TokenIds.Length).Where(p => masked.MlmLabels[p] != FlipMasker.IgnoreLabel), p => Assert.Contains(p, valuePositions));
     }
 }
+
+public sealed class FlipBatchTests
+{
+    [Fact]
+    public void BatchIsCutToItsLongestTextAndKeepsTheMaskedViewsAligned()
+    {
+        var pairs = SyntheticPairs.Many(6, 9);
+        var longest = pairs.Max(p => p.AttentionMask.Count(m => m == 1));
+        Assert.True(longest < SyntheticPairs.Length);
+
+        using var batch = FlipBatch.CreateMasked(pairs, new FlipMasker(Plm.TinyBert.Vocabulary.MaskId), SyntheticPairs.Noise(), 3, new Random(1), TorchSharp.torch.CPU);
+
+        Assert.Equal([6L, longest], batch.TokenIds.shape);
+        Assert.Equal([6L, longest], batch.MaskedTokenIds!.shape);
+        Assert.Equal([6L, longest], batch.MlmLabels!.shape);
+        Assert.Equal(pairs.Sum(p => p.AttentionMask.Count(m => m == 1)), batch.AttentionMask.sum().item<long>());
+        Assert.Equal(pairs[0].TokenIds[..longest].Select(t => (long)t), batch.TokenIds[0].data<long>().ToArray());
+    }
+}

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Flip.Trainer.Alignment;
 
 /// <summary>
-/// One batch of text-tabular pairs as device tensors: the original views, and (for pretraining) the masked views,
+/// One batch of text-tabular pairs as device tensors, cut to the batch's longest text: the original views, and (for pretraining) the masked views,
 /// MLM labels, the tabular mask and the NCE candidates (true id first, then K noise ids) with log(K·q).
 /// </summary>
 public sealed class FlipBatch : IDisposable
@@ -33,8 +33,8 @@ public sealed class FlipBatch : IDisposable
         return new FlipBatch
         {
             Size = b,
-            TokenIds = Long(pairs.SelectMany(p => p.TokenIds), b, l, device),
-            AttentionMask = Long(pairs.SelectMany(p => p.AttentionMask.Select(m => (int)m)), b, l, device),
+            TokenIds = Long(pairs.SelectMany(p => p.TokenIds.Take(l)), b, l, device),
+            AttentionMask = Long(pairs.SelectMany(p => p.AttentionMask.Take(l).Select(m => (int)m)), b, l, device),
             FeatureIds = Long(pairs.SelectMany(p => p.FeatureIds), b, f, device),
             Labels = tensor(pairs.Select(p => (float)p.Label).ToArray(), device: device),
         };
@@ -68,12 +68,12 @@ public sealed class FlipBatch : IDisposable
         return new FlipBatch
         {
             Size = b,
-            TokenIds = Long(pairs.SelectMany(p => p.TokenIds), b, l, device),
-            AttentionMask = Long(pairs.SelectMany(p => p.AttentionMask.Select(m => (int)m)), b, l, device),
+            TokenIds = Long(pairs.SelectMany(p => p.TokenIds.Take(l)), b, l, device),
+            AttentionMask = Long(pairs.SelectMany(p => p.AttentionMask.Take(l).Select(m => (int)m)), b, l, device),
             FeatureIds = Long(pairs.SelectMany(p => p.FeatureIds), b, f, device),
             Labels = tensor(pairs.Select(p => (float)p.Label).ToArray(), device: device),
-            MaskedTokenIds = Long(masked.SelectMany(m => m.TokenIds), b, l, device),
-            MlmLabels = Long(masked.SelectMany(m => m.MlmLabels), b, l, device),
+            MaskedTokenIds = Long(masked.SelectMany(m => m.TokenIds.Take(l)), b, l, device),
+            MlmLabels = Long(masked.SelectMany(m => m.MlmLabels.Take(l)), b, l, device),
             MaskedFeatureIds = Long(masked.SelectMany(m => m.FeatureIds), b, f, device),
             TabularMask = tensor(tabularMask, device: device).view(b, f),
             NceCandidates = tensor(candidates, device: device).view(b, f, width),
@@ -88,11 +88,17 @@ public sealed class FlipBatch : IDisposable
     static (int B, int L, int F) Shape(IReadOnlyList<TextTabularPair> pairs)
     {
         if (pairs.Count == 0) throw new ArgumentException("a batch needs at least one pair", nameof(pairs));
-        var (l, f) = (pairs[0].TokenIds.Length, pairs[0].FeatureIds.Length);
+        var (padded, f) = (pairs[0].TokenIds.Length, pairs[0].FeatureIds.Length);
+        var longest = 1;
         foreach (var p in pairs)
-            if (p.TokenIds.Length != l || p.AttentionMask.Length != l || p.FeatureIds.Length != f || p.ValueSpans.Length != f)
-                throw new ArgumentException($"pairs in a batch must share the padded length {l} and field count {f}", nameof(pairs));
-        return (pairs.Count, l, f);
+        {
+            if (p.TokenIds.Length != padded || p.AttentionMask.Length != padded || p.FeatureIds.Length != f || p.ValueSpans.Length != f)
+                throw new ArgumentException($"pairs in a batch must share the padded length {padded} and field count {f}", nameof(pairs));
+            longest = Math.Max(longest, Array.LastIndexOf(p.AttentionMask, (byte)1) + 1);
+        }
+        // Dynamic padding: columns past the batch's longest text are padding in every row, so they are cut
+        // (ML-1M texts average 54 of 100 tokens; attention cost grows with L).
+        return (pairs.Count, longest, f);
     }
 
     static Tensor Long(IEnumerable<int> values, int rows, int columns, Device device) =>

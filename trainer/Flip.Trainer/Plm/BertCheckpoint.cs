@@ -85,8 +85,8 @@ public sealed class BertCheckpoint : IDisposable
     }
 
     /// <summary>The default when no checkpoint is given: TinyBERT's shape with random weights and the bert-base-uncased vocabulary.</summary>
-    public static BertCheckpoint CreateDefault(string vocabPath, Device? device = null) =>
-        CreateRandom(BertConfig.TinyBert, BertVocabulary.Load(vocabPath), device);
+    public static BertCheckpoint CreateDefault(string vocabPath, Device? device = null, BertConfig? shape = null) =>
+        CreateRandom(shape ?? BertConfig.TinyBert, BertVocabulary.Load(vocabPath), device);
 
     /// <summary>Writes config.json, vocab.txt and model.safetensors (Hugging Face names, stored dtype) into <paramref name="directory"/>.</summary>
     public void Save(string directory) => Save(Model, Vocabulary, directory);

@@ -25,6 +25,19 @@ public sealed record BertConfig
     /// <summary>huawei-noah/TinyBERT_General_4L_312D: 4 layers, hidden 312, 12 heads, FFN 1200, uncased vocab.</summary>
     public static BertConfig TinyBert => new() { HiddenSize = 312, NumHiddenLayers = 4, NumAttentionHeads = 12, IntermediateSize = 1200 };
 
+    /// <summary>google/bert_uncased_L-2_H-128_A-2 ("BERT-Tiny"): 2 layers, hidden 128, 2 heads, FFN 512, uncased vocab.</summary>
+    public static BertConfig BertTiny => new() { HiddenSize = 128, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 512 };
+
+    /// <summary>Named shapes for randomly initialised models: tinybert, bert-tiny, bert-base.</summary>
+    public static BertConfig Shape(string name) => name.ToLowerInvariant() switch
+    {
+        "tinybert" => TinyBert,
+        "bert-tiny" => BertTiny,
+        "bert-base" => new BertConfig(),
+        _ => throw new ArgumentException($"unknown PLM shape '{name}' (expected tinybert, bert-tiny or bert-base)"),
+    };
+
+    [JsonIgnore]
     public int HeadSize => HiddenSize / NumAttentionHeads;
 
     static readonly JsonSerializerOptions Json = new()
@@ -57,7 +70,6 @@ public sealed record BertConfig
     public string ToJson()
     {
         var node = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
-        node.Remove("head_size");
         node["model_type"] = "bert";
         node["architectures"] = new System.Text.Json.Nodes.JsonArray("BertForMaskedLM");
         return node.ToJsonString(Json);
