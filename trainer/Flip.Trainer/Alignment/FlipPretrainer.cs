@@ -51,6 +51,8 @@ public sealed class FlipPretrainer(FlipPretrainingModel model, FeatureNoiseDistr
                 using (batch)
                 {
                     using var losses = model.ComputeLosses(batch, timer);
+                    // A batch can leave every enabled loss without targets (e.g. MLM alone and no value tokens): nothing to learn.
+                    if (!losses.Total.requires_grad) continue;
                     using (timer.Measure(FlipStepPhase.Backward))
                     {
                         optimizer.zero_grad();
