@@ -166,6 +166,20 @@ public sealed class FlipPretrainingModelTests
     }
 
     [Fact]
+    public void Bf16PretrainerTrainsAcrossStepsAndKeepsFp32Masters()
+    {
+        using var model = FlipTestModels.Pretraining(bf16: true);
+        var options = new FlipPretrainingOptions { Epochs = 3, BatchSize = 16, LearningRate = 2e-3, Bf16 = true, Device = "cpu", Heads = FlipTestModels.Heads };
+        var report = new FlipPretrainer(model, SyntheticPairs.Noise(), TinyBert.Vocabulary.MaskId, options).Train(SyntheticPairs.Many(32, 2));
+
+        Assert.True(report.Bf16);
+        Assert.Equal(6, report.Steps);
+        Assert.All(report.Epochs, e => Assert.True(double.IsFinite(e.Total)));
+        Assert.True(report.Epochs[2].Total < report.Epochs[0].Total, $"{report.Epochs[0].Total} -> {report.Epochs[2].Total}");
+        Assert.All(model.Plm.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+    }
+
+    [Fact]
     public void NoPretrainingAblationDoesNothing()
     {
         using var model = FlipTestModels.Pretraining(FlipAblation.NoPretraining);

@@ -14,7 +14,8 @@ public sealed class FlipFinetuner(FlipFinetuneModel model, FlipFinetuningOptions
     public FlipFinetuneReport Train(IReadOnlyList<TextTabularPair> train, IReadOnlyList<TextTabularPair>? validation = null,
         Action<int, int, double>? progress = null, CancellationToken cancellation = default)
     {
-        var device = model.plm.parameters().First().device;
+        var device = TrainingDevice.Resolve(options.Device);
+        model.to(device);
         var random = new Random(options.Seed);
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = Math.Max(1, stepsPerEpoch * options.Epochs);

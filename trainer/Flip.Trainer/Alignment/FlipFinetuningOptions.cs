@@ -13,7 +13,7 @@ public sealed class FlipFinetuningOptions
     public double LearningRate { get; set; } = 5e-5;
     /// <summary>AdamW weight decay. Default 1e-3.</summary>
     public double WeightDecay { get; set; } = 1e-3;
-    /// <summary>auto (CUDA when available), cpu, cuda or cuda:N. Default auto.</summary>
+    /// <summary>Where training runs (the trainer moves the model there): auto (CUDA when torch.cuda.is_available()), cpu, cuda or cuda:N. Default auto.</summary>
     public string Device { get; set; } = "auto";
     /// <summary>Run the PLM in bfloat16 (fp32 master weights and optimizer state). Default false.</summary>
     public bool Bf16 { get; set; }

@@ -14,7 +14,8 @@ public sealed class FlipPretrainer(FlipPretrainingModel model, FeatureNoiseDistr
     {
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1");
         if (options.Epochs < 0) throw new ArgumentOutOfRangeException(nameof(options), "Epochs must not be negative");
-        var device = model.Plm.parameters().First().device;
+        var device = TrainingDevice.Resolve(options.Device);
+        model.to(device);
         var timer = new FlipStepTimer(device);
         var objectives = model.Objectives;
         if (!objectives.Any || pairs.Count == 0 || options.Epochs == 0)

@@ -17,7 +17,7 @@ public sealed class FlipPretrainingOptions
     public double TabularMaskRatio { get; set; } = 0.15;
     /// <summary>Table 5 variant. Default None (full FLIP).</summary>
     public FlipAblation Ablation { get; set; } = FlipAblation.None;
-    /// <summary>auto (CUDA when available), cpu, cuda or cuda:N. Default auto.</summary>
+    /// <summary>Where training runs (the trainer moves the model there): auto (CUDA when torch.cuda.is_available()), cpu, cuda or cuda:N. Default auto.</summary>
     public string Device { get; set; } = "auto";
     /// <summary>Run the PLM in bfloat16 (fp32 master weights and optimizer state). Default false.</summary>
     public bool Bf16 { get; set; }

@@ -14,37 +14,55 @@ namespace Flip.Trainer.Alignment;
 public sealed class MixedPrecisionPlm : IDisposable
 {
     readonly BertForMaskedLM _master;
-    readonly BertForMaskedLM? _compute;
-    readonly (Parameter Master, Parameter Compute)[] _pairs = [];
+    readonly bool _bf16;
+    BertForMaskedLM? _compute;
+    (Parameter Master, Parameter Compute)[] _pairs = [];
     bool _stale = true;
 
     public MixedPrecisionPlm(BertForMaskedLM master, bool bf16)
     {
         _master = master;
-        if (!bf16) return;
-        var device = master.parameters().First().device;
-        _compute = new BertForMaskedLM(master.Config);
-        _compute.to(ScalarType.BFloat16).to(device);
-        var computeParams = _compute.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        _pairs = master.named_parameters().Select(p => (p.parameter, computeParams[p.name])).ToArray();
+        _bf16 = bf16;
     }
 
-    public bool IsBf16 => _compute is not null;
+    public bool IsBf16 => _bf16;
 
     /// <summary>Last hidden states [B, L, Dt] in fp32.</summary>
     public Tensor Encode(Tensor inputIds, Tensor attentionMask)
     {
-        if (_compute is null) return _master.Bert.Forward(inputIds, attentionMask);
+        if (!_bf16) return _master.Bert.Forward(inputIds, attentionMask);
+        var compute = EnsureCompute();
         if (_stale) SyncWeights();
-        _compute.train(_master.training);
-        using var hidden = _compute.Bert.Forward(inputIds, attentionMask);
+        compute.train(_master.training);
+        using var hidden = compute.Bert.Forward(inputIds, attentionMask);
         return hidden.to(ScalarType.Float32);
+    }
+
+    /// <summary>
+    /// The bf16 copy, created on first use on the masters' device and re-created when the masters moved
+    /// (a model built on CPU and then sent to CUDA).
+    /// </summary>
+    BertForMaskedLM EnsureCompute()
+    {
+        var device = _master.Bert.Embeddings.WordEmbeddingWeight.device;
+        if (_compute is not null && _compute.Bert.Embeddings.WordEmbeddingWeight.device.ToString() == device.ToString()) return _compute;
+        _compute?.Dispose();
+        _compute = new BertForMaskedLM(_master.Config);
+        _compute.to(ScalarType.BFloat16).to(device);
+        // Usually created inside a step's dispose scope: the copy must outlive it.
+        foreach (var p in _compute.parameters()) p.DetachFromDisposeScope();
+        foreach (var b in _compute.buffers()) b.DetachFromDisposeScope();
+        var computeParams = _compute.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        _pairs = _master.named_parameters().Select(p => (p.parameter, computeParams[p.name])).ToArray();
+        _stale = true;
+        return _compute;
     }
 
     /// <summary>Copies the fp32 master weights into the bf16 compute copy (call after every optimizer step).</summary>
     public void SyncWeights()
     {
-        if (_compute is null) return;
+        if (!_bf16) return;
+        EnsureCompute();
         using (no_grad())
             foreach (var (master, compute) in _pairs) compute.copy_(master);
         _stale = false;
