@@ -112,6 +112,24 @@ public sealed class BertCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void TiedDecoderWeightIsSkippedAndDecoderBiasFeedsThePredictionBias()
+    {
+        SaveRandom("ckpt");
+        var file = Path.Combine(_dir, "ckpt", "model.safetensors");
+        var tensors = SafetensorsFile.Load(file);
+        var bias = tensors["cls.predictions.bias"].add(1.0);
+        tensors.Remove("cls.predictions.bias");
+        tensors["cls.predictions.decoder.bias"] = bias;
+        tensors["cls.predictions.decoder.weight"] = tensors["bert.embeddings.word_embeddings.weight"].clone();
+        SafetensorsFile.Save(file, tensors);
+
+        using var loaded = BertCheckpoint.Load(Path.Combine(_dir, "ckpt"));
+
+        Assert.Empty(loaded.Warnings);
+        Assert.True(loaded.Model.state_dict()["cls.predictions.bias"].equal(bias).all().item<bool>());
+    }
+
+    [Fact]
     public void PickleOnlyFolderIsRefusedWithConversionAdvice()
     {
         SaveRandom("ckpt");
