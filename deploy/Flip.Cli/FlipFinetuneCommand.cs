@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Text.Json;
+using Flip.Trainer;
+using Flip.Trainer.Alignment;
+using Flip.Trainer.Evaluation;
+using Spectre.Console;
+using TorchSharp;
+
+namespace Flip.Cli;
+
+/// <summary>`flip finetune`: CTR finetuning from a FLIP pretraining checkpoint (FLIP, FLIP_ID or FLIP_PLM), evaluated on the test part.</summary>
+internal static class FlipFinetuneCommand
+{
+    static readonly Dictionary<string, FlipFinetuneMode> Modes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["flip"] = FlipFinetuneMode.Flip,
+        ["flip-id"] = FlipFinetuneMode.FlipId,
+        ["flip-plm"] = FlipFinetuneMode.FlipPlm,
+    };
+
+    public static Command Create()
+    {
+        var from = new Option<DirectoryInfo>("--from")
+        {
+            Description = "FLIP checkpoint folder written by `flip pretrain`",
+            Required = true,
+        };
+        var dataset = CliOptions.Dataset();
+        var path = CliOptions.DatasetPath();
+        var mode = new Option<string>("--mode")
+        {
+            Description = "flip (both models, learnable a), flip-id (ID model alone) or flip-plm (PLM alone) (default flip)",
+            DefaultValueFactory = _ => "flip",
+        };
+        var epochs = FlipCommands.Epochs(1);
+        var batch = FlipCommands.BatchSize();
+        var lr = FlipCommands.LearningRate();
+        var limit = FlipCommands.Limit();
+        var maxLength = PairCliOptions.MaxLength();
+        var device = FlipCommands.Device();
+        var bf16 = FlipCommands.Bf16();
+        var threads = FlipCommands.Threads();
+        var output = FlipCommands.Out("finetuned");
+        var json = CliOptions.Json();
+        var cmd = new Command("finetune", "FLIP finetuning for CTR from a pretraining checkpoint; reports validation and test AUC / log loss and the learned a");
+        foreach (var o in new Option[] { from, dataset, path, mode, epochs, batch, lr, limit, maxLength, device, bf16, threads, output, json })
+            cmd.Options.Add(o);
+        cmd.SetAction(parse => Run(parse.GetValue(from)!.FullName, parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(mode)!,
+            parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(limit), parse.GetValue(maxLength),
+            parse.GetValue(device)!, parse.GetValue(bf16), parse.GetValue(threads), parse.GetValue(output)?.FullName, parse.GetValue(json)));
+        return cmd;
+    }
+
+    static int Run(string from, string dataset, string path, string modeName, int epochs, int batchSize, double lr, int? limit, int maxLength,
+        string deviceName, bool bf16, int threads, string? outDir, bool asJson)
+    {
+        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        try
+        {
+            if (!Modes.TryGetValue(modeName, out var mode))
+                throw new ArgumentException($"unknown --mode '{modeName}' (expected flip, flip-id or flip-plm)");
+            torch.set_num_threads(threads);
+            var device = TrainingDevice.Resolve(deviceName);
+            var (schema, events) = FlipRunData.Read(dataset, path, limit);
+            var checkpoint = FlipCheckpoint.Load(from, schema, device);
+            using var plm = checkpoint.Plm;
+            if (checkpoint.Manifest.PlmRandomlyInitialised)
+                err.MarkupLine($"[bold red]WARNING: the checkpoint's PLM started from random weights ({Markup.Escape(checkpoint.Manifest.PlmSource)}).[/]");
+            var data = FlipRunData.Build(schema, events, checkpoint.Id.Vocabulary, plm.Vocabulary.Source, maxLength);
+            err.MarkupLine($"[grey]{events.Count:N0} events: train {data.Train.Length:N0}, validation {data.Validation.Length:N0}, test {data.Test.Length:N0} pairs.[/]");
+
+            var options = new FlipFinetuningOptions { Mode = mode, Epochs = epochs, BatchSize = batchSize, LearningRate = lr, Device = deviceName, Bf16 = bf16 };
+            using var model = new FlipFinetuneModel(plm.Model, new CtrModelIdEncoder(checkpoint.Id.Model), mode, bf16);
+            var finetuner = new FlipFinetuner(model, options);
+            var report = finetuner.Train(data.Train, data.Validation, (epoch, step, loss) =>
+            {
+                if (step % 50 == 0) err.MarkupLine($"[grey]epoch {epoch} step {step}: loss {loss:0.0000} a {model.Alpha:0.000}[/]");
+            });
+            var p = finetuner.Predict(data.Test);
+            var labels = data.Test.Select(x => (float)x.Label).ToArray();
+            var testAuc = BinaryMetrics.RocAuc(p, labels);
+            var testLogLoss = BinaryMetrics.LogLoss(p, labels);
+            if (outDir is not null)
+                FlipCheckpoint.SaveFinetuned(outDir, model, plm.Vocabulary, checkpoint.Id.Vocabulary, new FlipCheckpointManifest
+                {
+                    Dataset = schema.Name, Ablation = checkpoint.Manifest.Ablation, PlmSource = checkpoint.Manifest.PlmSource,
+                    PlmRandomlyInitialised = checkpoint.Manifest.PlmRandomlyInitialised, Heads = checkpoint.Manifest.Heads, TrainedSamples = data.Train.Length * (long)epochs,
+                });
+
+            var result = new
+            {
+                mode = mode.ToString(), checkpoint = from, pretrainingAblation = checkpoint.Manifest.Ablation, plmRandomlyInitialised = checkpoint.Manifest.PlmRandomlyInitialised,
+                epochs, report.Steps, seconds = Math.Round(report.Seconds, 2), epochLosses = report.EpochLosses, alpha = mode == FlipFinetuneMode.Flip ? report.Alpha : (double?)null,
+                validationAuc = report.ValidationAuc, validationLogLoss = report.ValidationLogLoss, testAuc, testLogLoss,
+            };
+            if (asJson) Console.WriteLine(JsonSerializer.Serialize(result, CliOptions.Indented));
+            else
+            {
+                AnsiConsole.MarkupLine($"{mode} finetuned for {epochs} epoch(s), {report.Steps} steps, {report.Seconds:0.0} s (pretraining: {Markup.Escape(checkpoint.Manifest.Ablation)})");
+                if (mode == FlipFinetuneMode.Flip) AnsiConsole.MarkupLine($"learned a (weight of the ID logit): [bold]{report.Alpha:0.0000}[/]");
+                AnsiConsole.MarkupLine($"validation AUC {report.ValidationAuc:0.0000}, log loss {report.ValidationLogLoss:0.0000}");
+                AnsiConsole.MarkupLine($"[bold]test AUC {testAuc:0.0000}, log loss {testLogLoss:0.0000}[/]");
+            }
+            return 0;
+        }
+        catch (Exception e) when (FlipCliErrors.IsUserError(e))
+        {
+            err.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Text.Json;
+using Flip.FeatureStore.Readers;
+using Flip.FeatureStore.Text;
+using Flip.Trainer;
+using Flip.Trainer.Alignment;
+using Flip.Trainer.IdModels;
+using Flip.Trainer.Plm;
+using Flip.Trainer.Safetensors;
+using Spectre.Console;
+using TorchSharp;
+
+namespace Flip.Cli;
+
+/// <summary>`flip pretrain`: FLIP's fine-grained alignment pretraining (MLM + MTM + ICL) of a BERT PLM and an ID model.</summary>
+internal static class FlipPretrainCommand
+{
+    public static Command Create()
+    {
+        var dataset = CliOptions.Dataset();
+        var path = CliOptions.DatasetPath();
+        var plm = new Option<DirectoryInfo?>("--plm")
+        {
+            Description = "Hugging Face BERT folder (config.json, vocab.txt, model.safetensors). Default: a RANDOMLY initialised TinyBERT-shaped model",
+        };
+        var vocab = PairCliOptions.Vocab();
+        var shape = new Option<string>("--plm-shape")
+        {
+            Description = "Shape of the random PLM used without --plm: tinybert (4L-312H), bert-tiny (2L-128H) or bert-base (default tinybert)",
+            DefaultValueFactory = _ => "tinybert",
+        };
+        var idModel = new Option<string>("--id-model")
+        {
+            Description = $"ID model: {string.Join(", ", CtrModelFactory.Names)} (default dcnv2)",
+            DefaultValueFactory = _ => "dcnv2",
+        };
+        var ablation = new Option<string>("--ablation")
+        {
+            Description = $"Table 5 variant: {string.Join(", ", FlipObjectives.Names.Keys)} (default none = full FLIP)",
+            DefaultValueFactory = _ => "none",
+        };
+        var epochs = FlipCommands.Epochs(1);
+        var batch = FlipCommands.BatchSize();
+        var lr = FlipCommands.LearningRate();
+        var limit = FlipCommands.Limit();
+        var maxLength = PairCliOptions.MaxLength();
+        var device = FlipCommands.Device();
+        var bf16 = FlipCommands.Bf16();
+        var threads = FlipCommands.Threads();
+        var output = FlipCommands.Out("pretrained");
+        var json = CliOptions.Json();
+        var cmd = new Command("pretrain", "FLIP pretraining: align a BERT PLM and an ID model with MLM, MTM and ICL on a dataset's training part");
+        foreach (var o in new Option[] { dataset, path, plm, vocab, shape, idModel, ablation, epochs, batch, lr, limit, maxLength, device, bf16, threads, output, json })
+            cmd.Options.Add(o);
+        cmd.SetAction(parse => Run(new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(plm)?.FullName,
+            parse.GetValue(vocab)!, parse.GetValue(shape)!, parse.GetValue(idModel)!, parse.GetValue(ablation)!, parse.GetValue(epochs), parse.GetValue(batch),
+            parse.GetValue(lr), parse.GetValue(limit), parse.GetValue(maxLength), parse.GetValue(device)!, parse.GetValue(bf16),
+            parse.GetValue(threads), parse.GetValue(output)?.FullName, parse.GetValue(json))));
+        return cmd;
+    }
+
+    sealed record Settings(string Dataset, string Path, string? Plm, string Vocab, string Shape, string IdModel, string Ablation, int Epochs, int BatchSize,
+        double LearningRate, int? Limit, int MaxLength, string Device, bool Bf16, int Threads, string? Out, bool Json);
+
+    static int Run(Settings s)
+    {
+        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        try
+        {
+            var ablation = FlipObjectives.Parse(s.Ablation);
+            torch.set_num_threads(s.Threads);
+            var device = TrainingDevice.Resolve(s.Device);
+            using var plm = FlipPlmLoader.Load(s.Plm, s.Vocab, s.Shape, device, err);
+            if (s.MaxLength > plm.Config.MaxPositionEmbeddings)
+                throw new ArgumentException($"--max-length {s.MaxLength} exceeds the PLM's max_position_embeddings {plm.Config.MaxPositionEmbeddings}");
+
+            var (schema, events) = FlipRunData.Read(s.Dataset, s.Path, s.Limit);
+            var data = FlipRunData.Build(schema, events, vocabulary: null, plm.Vocabulary.Source, s.MaxLength);
+            err.MarkupLine($"[grey]{events.Count:N0} events; pretraining on the train part: {data.Train.Length:N0} pairs, {data.Vocabulary.Count:N0} feature ids, {schema.FieldCount} fields.[/]");
+
+            var id = CtrModelFactory.Create(s.IdModel, data.Vocabulary.Count, schema.FieldCount);
+            id.to(device);
+            var options = new FlipPretrainingOptions
+            {
+                Epochs = s.Epochs, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Ablation = ablation, Device = s.Device, Bf16 = s.Bf16,
+            };
+            using var model = new FlipPretrainingModel(plm.Model, new CtrModelIdEncoder(id), schema.FieldCount, data.Vocabulary.Count,
+                FlipObjectives.For(ablation), options.Heads, s.Bf16);
+            var noise = FeatureNoiseDistribution.FromVocabulary(data.Vocabulary);
+            var pretrainer = new FlipPretrainer(model, noise, plm.Vocabulary.MaskId, options);
+            var every = Math.Max(1, data.Train.Length / s.BatchSize / 20);
+            var report = pretrainer.Train(data.Train, p =>
+            {
+                if (p.Step % every == 0 || p.Step == p.TotalSteps)
+                    err.MarkupLine($"[grey]epoch {p.Epoch} step {p.Step}/{p.TotalSteps}: loss {p.Loss:0.0000} (MLM {Fmt(p.Mlm)}, MTM {Fmt(p.Mtm)}, ICL {Fmt(p.Icl)}) lr {p.LearningRate:0.##E+0}[/]");
+            });
+
+            var outDir = s.Out ?? System.IO.Path.Combine(".artifacts", "flip", $"{System.IO.Path.GetFileNameWithoutExtension(s.Dataset)}-{s.Ablation}");
+            FlipCheckpoint.SavePretrained(outDir, model, plm.Vocabulary, data.Vocabulary, new FlipCheckpointManifest
+            {
+                Dataset = schema.Name, Ablation = ablation.ToString(), PlmSource = plm.Source, PlmRandomlyInitialised = plm.IsRandomlyInitialised,
+                Heads = options.Heads, TrainedSamples = report.Samples,
+            });
+            Print(report, plm, outDir, s, data);
+            return 0;
+        }
+        catch (Exception e) when (FlipCliErrors.IsUserError(e))
+        {
+            err.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 2;
+        }
+    }
+
+    static string Fmt(double? v) => v is { } x ? x.ToString("0.0000") : "off";
+
+    static void Print(FlipPretrainingReport r, BertCheckpoint plm, string outDir, Settings s, FlipRunData data)
+    {
+        var phases = r.PhaseTimes.ToDictionary(p => p.Key.ToString(), p => Math.Round(p.Value.TotalSeconds, 3));
+        if (s.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                ablation = r.Ablation.ToString(), device = r.Device, bf16 = r.Bf16, plm = plm.Source, plmRandomlyInitialised = plm.IsRandomlyInitialised,
+                pairs = data.Train.Length, r.Steps, r.Samples, seconds = Math.Round(r.Seconds, 3), samplesPerSecond = Math.Round(r.SamplesPerSecond, 2),
+                phaseSeconds = phases, epochs = r.Epochs, checkpoint = System.IO.Path.GetFullPath(outDir),
+            }, CliOptions.Indented));
+            return;
+        }
+        if (plm.IsRandomlyInitialised)
+            AnsiConsole.MarkupLine($"[bold red]PLM: {Markup.Escape(plm.Source)}[/]");
+        else
+            AnsiConsole.MarkupLine($"PLM: {Markup.Escape(plm.Source)}");
+        AnsiConsole.MarkupLine($"{r.Samples:N0} samples in {r.Steps:N0} steps, {r.Seconds:0.0} s: [bold]{r.SamplesPerSecond:0.0} samples/s[/] on {r.Device}{(r.Bf16 ? " (bf16 PLM)" : "")}, ablation {r.Ablation}");
+        var total = r.PhaseTimes.Values.Sum(t => t.TotalSeconds);
+        var table = new Table().AddColumn("phase").AddColumn(new TableColumn("seconds").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
+        foreach (var (phase, time) in r.PhaseTimes)
+            table.AddRow(phase.ToString(), time.TotalSeconds.ToString("0.00"), total > 0 ? (time.TotalSeconds / total).ToString("P0") : "-");
+        AnsiConsole.Write(table);
+        var losses = new Table().AddColumn("epoch").AddColumn("loss").AddColumn("MLM").AddColumn("MTM").AddColumn("ICL");
+        foreach (var e in r.Epochs) losses.AddRow(e.Epoch.ToString(), e.Total.ToString("0.0000"), Fmt(e.Mlm), Fmt(e.Mtm), Fmt(e.Icl));
+        AnsiConsole.Write(losses);
+        AnsiConsole.MarkupLine($"checkpoint: {Markup.Escape(System.IO.Path.GetFullPath(outDir))}");
+    }
+}

@@ -1,0 +1,18 @@
+namespace Flip.Trainer.Tests;
+
+/// <summary>Locates the repository root (the folder holding Flip.Streaming.sln) and the shared data beside it.</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Shared(params string[] parts) => Path.GetFullPath(Path.Combine([Root, "..", "shared", .. parts]));
+
+    public static string BertVocab => Shared("plm", "bert-base-uncased-vocab.txt");
+
+    static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Flip.Streaming.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Flip.Streaming.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,112 @@
+using Flip.FeatureStore.Text;
+using static TorchSharp.torch;
+
+namespace Flip.Trainer.Alignment;
+
+/// <summary>
+/// One batch of text-tabular pairs as device tensors, cut to the batch's longest text: the original views, and (for pretraining) the masked views,
+/// MLM labels, the tabular mask and the NCE candidates (true id first, then K noise ids) with log(K·q).
+/// </summary>
+public sealed class FlipBatch : IDisposable
+{
+    public required int Size { get; init; }
+    public required Tensor TokenIds { get; init; }
+    public required Tensor AttentionMask { get; init; }
+    public required Tensor FeatureIds { get; init; }
+    /// <summary>Click labels [B] as float 0/1.</summary>
+    public required Tensor Labels { get; init; }
+    public Tensor? MaskedTokenIds { get; init; }
+    /// <summary>[B, L]; <see cref="FlipMasker.IgnoreLabel"/> where the token is not an MLM target.</summary>
+    public Tensor? MlmLabels { get; init; }
+    public Tensor? MaskedFeatureIds { get; init; }
+    /// <summary>[B, F] boolean, true for MTM targets.</summary>
+    public Tensor? TabularMask { get; init; }
+    /// <summary>[B, F, 1+K]: the true feature id, then K noise ids (zeros for unmasked fields).</summary>
+    public Tensor? NceCandidates { get; init; }
+    /// <summary>[B, F, 1+K]: log(K·q(id)) of each candidate, subtracted from its score.</summary>
+    public Tensor? NceLogNoise { get; init; }
+
+    /// <summary>Plain batch (finetuning / inference): no masking.</summary>
+    public static FlipBatch Create(IReadOnlyList<TextTabularPair> pairs, Device device)
+    {
+        var (b, l, f) = Shape(pairs);
+        return new FlipBatch
+        {
+            Size = b,
+            TokenIds = Long(pairs.SelectMany(p => p.TokenIds.Take(l)), b, l, device),
+            AttentionMask = Long(pairs.SelectMany(p => p.AttentionMask.Take(l).Select(m => (int)m)), b, l, device),
+            FeatureIds = Long(pairs.SelectMany(p => p.FeatureIds), b, f, device),
+            Labels = tensor(pairs.Select(p => (float)p.Label).ToArray(), device: device),
+        };
+    }
+
+    /// <summary>Pretraining batch: masks both views and draws <paramref name="noiseSamples"/> NCE noise ids per masked field.</summary>
+    public static FlipBatch CreateMasked(IReadOnlyList<TextTabularPair> pairs, FlipMasker masker, FeatureNoiseDistribution noise, int noiseSamples, Random random, Device device)
+    {
+        var (b, l, f) = Shape(pairs);
+        var masked = pairs.Select(p => masker.Mask(p, random)).ToArray();
+        var width = 1 + noiseSamples;
+        var candidates = new long[b * f * width];
+        var logNoise = new float[b * f * width];
+        for (var i = 0; i < b; i++)
+            for (var field = 0; field < f; field++)
+            {
+                if (!masked[i].MaskedFields[field] || !noise.FieldHasIds(field)) continue;
+                var at = (i * f + field) * width;
+                var truth = pairs[i].FeatureIds[field];
+                candidates[at] = truth;
+                logNoise[at] = LogKq(noise, truth, noiseSamples);
+                for (var k = 1; k < width; k++)
+                {
+                    var id = noise.SampleFromField(field, random);
+                    candidates[at + k] = id;
+                    logNoise[at + k] = LogKq(noise, id, noiseSamples);
+                }
+            }
+        var fieldsWithNoise = Enumerable.Range(0, f).Select(noise.FieldHasIds).ToArray();
+        var tabularMask = masked.SelectMany(m => m.MaskedFields.Select((x, field) => x && fieldsWithNoise[field])).ToArray();
+        return new FlipBatch
+        {
+            Size = b,
+            TokenIds = Long(pairs.SelectMany(p => p.TokenIds.Take(l)), b, l, device),
+            AttentionMask = Long(pairs.SelectMany(p => p.AttentionMask.Take(l).Select(m => (int)m)), b, l, device),
+            FeatureIds = Long(pairs.SelectMany(p => p.FeatureIds), b, f, device),
+            Labels = tensor(pairs.Select(p => (float)p.Label).ToArray(), device: device),
+            MaskedTokenIds = Long(masked.SelectMany(m => m.TokenIds.Take(l)), b, l, device),
+            MlmLabels = Long(masked.SelectMany(m => m.MlmLabels.Take(l)), b, l, device),
+            MaskedFeatureIds = Long(masked.SelectMany(m => m.FeatureIds), b, f, device),
+            TabularMask = tensor(tabularMask, device: device).view(b, f),
+            NceCandidates = tensor(candidates, device: device).view(b, f, width),
+            NceLogNoise = tensor(logNoise, device: device).view(b, f, width),
+        };
+    }
+
+    // A true id never counted in the vocabulary still gets the smoothed q, so the log stays finite.
+    static float LogKq(FeatureNoiseDistribution noise, long id, int k) =>
+        (float)Math.Log(k * Math.Max(noise.ProbabilityOf((int)id), 1e-12));
+
+    static (int B, int L, int F) Shape(IReadOnlyList<TextTabularPair> pairs)
+    {
+        if (pairs.Count == 0) throw new ArgumentException("a batch needs at least one pair", nameof(pairs));
+        var (padded, f) = (pairs[0].TokenIds.Length, pairs[0].FeatureIds.Length);
+        var longest = 1;
+        foreach (var p in pairs)
+        {
+            if (p.TokenIds.Length != padded || p.AttentionMask.Length != padded || p.FeatureIds.Length != f || p.ValueSpans.Length != f)
+                throw new ArgumentException($"pairs in a batch must share the padded length {padded} and field count {f}", nameof(pairs));
+            longest = Math.Max(longest, Array.LastIndexOf(p.AttentionMask, (byte)1) + 1);
+        }
+        // Dynamic padding: columns past the batch's longest text are padding in every row, so they are cut
+        // (ML-1M texts average 54 of 100 tokens; attention cost grows with L).
+        return (pairs.Count, longest, f);
+    }
+
+    static Tensor Long(IEnumerable<int> values, int rows, int columns, Device device) =>
+        tensor(values.Select(v => (long)v).ToArray(), device: device).view(rows, columns);
+
+    public void Dispose()
+    {
+        foreach (var t in new[] { TokenIds, AttentionMask, FeatureIds, Labels, MaskedTokenIds, MlmLabels, MaskedFeatureIds, TabularMask, NceCandidates, NceLogNoise })
+            t?.Dispose();
+    }
+}
