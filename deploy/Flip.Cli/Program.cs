@@ -2,4 +2,5 @@ using System.CommandLine;
 using Flip.Cli;
 
 var root = new RootCommand("Flip.Streaming: FLIP CTR prediction (RecSys'24) as a streaming pipeline");
+root.Subcommands.Add(DataCommands.Create());
 return await root.Parse(args).InvokeAsync();

@@ -16,6 +16,10 @@ public sealed class ReaderStats
     public long RowsRead { get; set; }
     public long DroppedByLabelRule { get; set; }
     public long SkippedMalformed { get; set; }
+    /// <summary>Rows left out by a documented dataset rule other than the label rule (e.g. Book-Crossing's implicit 0 ratings).</summary>
+    public long DroppedByFilter { get; set; }
+    /// <summary>Rows kept although a side-table row (user, item) was missing; their side fields read "unknown".</summary>
+    public long FilledMissingJoin { get; set; }
     /// <summary>First few skipped rows as "file:line: reason", so a skip is never silent.</summary>
     public List<string> SkippedExamples { get; } = new();
 }
