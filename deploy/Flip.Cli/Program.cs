@@ -3,4 +3,5 @@ using Flip.Cli;
 
 var root = new RootCommand("Flip.Streaming: FLIP CTR prediction (RecSys'24) as a streaming pipeline");
 root.Subcommands.Add(DataCommands.Create());
+foreach (var command in StreamingCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Flip.FeatureStore.Events;
+using Flip.FeatureStore.Readers;
+using Flip.FeatureStore.Store;
+using Flip.Ingest.Kafka;
+using Flip.Ingest.Pipeline;
+using Flip.Ingest.Replay;
+using Flip.Ingest.Worker;
+using Spectre.Console;
+
+namespace Flip.Cli;
+
+/// <summary>
+/// `flip bench ingest`: embedded broker, replay of N events (the dataset repeated under new ids), then the ingest
+/// worker drains the topic into a fresh Parquet store. Prints replay and ingest throughput separately.
+/// </summary>
+internal static class IngestBenchCommand
+{
+    public static Command Create()
+    {
+        var dataset = CliOptions.Dataset();
+        dataset.Required = false;
+        dataset.DefaultValueFactory = _ => "movielens-1m";
+        var path = CliOptions.DatasetPath();
+        path.Required = false;
+        path.DefaultValueFactory = _ => new DirectoryInfo(DemoCommand.DefaultDatasetPath());
+        var events = new Option<long>("--events") { Description = "Events to replay and ingest", DefaultValueFactory = _ => 1_000_000 };
+        var partitions = new Option<int>("--partitions") { Description = "Partitions of flip.clicks", DefaultValueFactory = _ => 4 };
+        var flush = new Option<int>("--flush-messages") { Description = "Ingest:FlushMessages for the run", DefaultValueFactory = _ => new IngestOptions().FlushMessages };
+        var noFsync = new Option<bool>("--no-fsync") { Description = "Skip fsync of store files (measures encoding without disk sync)" };
+        var cmd = new Command("ingest", "Measure Kafka -> Parquet ingest throughput (and replay throughput) on the embedded broker");
+        foreach (var o in new Option[] { dataset, path, events, partitions, flush, noFsync }) cmd.Options.Add(o);
+        cmd.SetAction((parse, ct) => Run(parse.GetValue(dataset)!, parse.GetValue(path)!, parse.GetValue(events), parse.GetValue(partitions),
+            parse.GetValue(flush), !parse.GetValue(noFsync), ct));
+        return cmd;
+    }
+
+    private static async Task<int> Run(string dataset, DirectoryInfo path, long total, int partitions, int flushMessages, bool fsync, CancellationToken ct)
+    {
+        var c = CultureInfo.InvariantCulture;
+        List<ClickEvent> source;
+        IDatasetReader reader;
+        try
+        {
+            reader = DatasetCatalog.Open(dataset, path.FullName);
+            source = AnsiConsole.Status().Start($"Reading {Markup.Escape(dataset)}...", _ => reader.ReadEvents().ToList());
+        }
+        catch (Exception e) when (e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or IOException)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 2;
+        }
+        int repeat = (int)Math.Ceiling(total / (double)source.Count);
+        var storeRoot = Path.Combine(Path.GetTempPath(), $"flip-bench-ingest-{Guid.NewGuid():N}");
+        try
+        {
+            using var broker = new EmbeddedKafkaBroker();
+            var kafka = new KafkaOptions { BootstrapServers = broker.BootstrapServers };
+            broker.CreateIngestTopics(kafka, partitions);
+
+            var replay = new EventReplayer(kafka, reader.Schema);
+            ReplayResult replayed = null!;
+            AnsiConsole.Progress().Start(ctx =>
+            {
+                var task = ctx.AddTask($"replay {total:N0} events", maxValue: total);
+                replayed = replay.Replay(() => Cycle(source, total), new ReplayOptions(), n => task.Value = n, ct);
+                task.Value = total;
+            });
+
+            var ingest = new IngestOptions { Dataset = dataset, FlushMessages = flushMessages, MetricsPort = 0, ConsumerGroup = "flip-bench" };
+            var store = new ParquetStoreOptions { Root = storeRoot, Fsync = fsync };
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            await using (var run = await IngestRun.StartAsync(kafka, ingest, store))
+            {
+                await AnsiConsole.Progress().StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask("ingest -> Parquet", maxValue: total);
+                    await run.WaitForAsync(total, TimeSpan.FromMinutes(30), s => task.Value = s.Stored + s.DeadLettered, ct);
+                });
+                clock.Stop();
+                var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+                var stats = run.Statistics;
+                var table = new Table().Title("[bold]Ingest: Kafka -> Parquet[/]").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+                table.AddRow("events", total.ToString("N0", c));
+                table.AddRow("partitions", partitions.ToString(c));
+                table.AddRow("replay (produce, acks=all, idempotent)", $"{replayed.EventsPerSecond.ToString("N0", c)} events/s ({replayed.Elapsed.TotalSeconds.ToString("0.00", c)} s)");
+                table.AddRow("ingest (consume, validate, Parquet, commit)", $"{(stats.Stored / clock.Elapsed.TotalSeconds).ToString("N0", c)} events/s ({clock.Elapsed.TotalSeconds.ToString("0.00", c)} s)");
+                table.AddRow("ingest CPU time", $"{cpuUsed.TotalSeconds.ToString("0.0", c)} s ({(cpuUsed.TotalSeconds / clock.Elapsed.TotalSeconds).ToString("0.00", c)} cores busy)");
+                table.AddRow("stored / dead-lettered", $"{stats.Stored.ToString("N0", c)} / {stats.DeadLettered.ToString("N0", c)}");
+                table.AddRow("flushes / files", $"{stats.Flushes.ToString("N0", c)} / {stats.FilesWritten.ToString("N0", c)}");
+                table.AddRow("Parquet bytes", $"{(stats.BytesWritten / 1048576.0).ToString("0.0", c)} MiB");
+                table.AddRow("flush size / fsync", $"{flushMessages.ToString("N0", c)} / {(fsync ? "on" : "off")}");
+                table.AddRow("cores", Environment.ProcessorCount.ToString(c));
+                AnsiConsole.Write(table);
+            }
+            return 0;
+        }
+        finally
+        {
+            try { Directory.Delete(storeRoot, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>The source events repeated until <paramref name="total"/>; repeats get the id suffix <c>~rN</c> so all are distinct.</summary>
+    internal static IEnumerable<ClickEvent> Cycle(IReadOnlyList<ClickEvent> source, long total)
+    {
+        long n = 0;
+        for (int pass = 1; ; pass++)
+        {
+            foreach (var e in source)
+            {
+                if (n++ >= total) yield break;
+                yield return pass == 1 ? e : e with { Id = $"{e.Id}~r{pass}" };
+            }
+        }
+    }
+}

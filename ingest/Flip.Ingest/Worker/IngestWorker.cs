@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using Flip.FeatureStore.Events;
+using Flip.FeatureStore.Schema;
+using Flip.FeatureStore.Store;
+using Flip.FeatureStore.Vocabulary;
+using Flip.Ingest.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Flip.Ingest.Worker;
+
+/// <summary>
+/// Consumes <c>flip.clicks</c>, validates every message, sends refused ones to <c>flip.clicks.dlq</c> and writes
+/// valid events to the <see cref="ParquetEventStore"/>, one batch per partition at a time.
+/// <para><b>Exactly once in the store</b>, from at-least-once delivery plus idempotent, range-named files:</para>
+/// <list type="number">
+/// <item>A batch is a contiguous offset range [first, last] of one partition. Its events go to files named
+/// <c>&lt;topic&gt;-&lt;partition&gt;-&lt;first&gt;-&lt;last&gt;</c> (one per event-time hour), each written to a temp file,
+/// fsync'd and atomically renamed by the store.</item>
+/// <item>Only after every file of the batch is durable (and the batch's dead letters are acknowledged) is offset
+/// last+1 committed. Commits therefore always fall on batch boundaries.</item>
+/// <item>When a partition is assigned (start, restart after a crash, rebalance), files of that partition whose first
+/// offset is at or after the committed offset are deleted before anything is consumed: they come from a batch whose
+/// commit never happened (crash between rename and commit, or mid-batch across hours). Consumption resumes at the
+/// committed offset and writes those messages again, possibly with different batch boundaries (time-based flushes
+/// differ run to run), which is harmless because the old files are gone.</item>
+/// <item>Files whose first offset is below the committed offset were committed, so their last offset is below it
+/// too (rule 2): no committed message is ever consumed again. Every message is thus in exactly one surviving file.</item>
+/// </list>
+/// This relies on one live writer per partition: a revoked partition is flushed and committed inside the revoke
+/// handler, before its new owner sweeps. A worker that lost its partitions without knowing (a zombie past its session
+/// timeout) could still write; its commit then fails and the new owner's files win, except for a file it renames
+/// after the sweep, which the design accepts as a narrow window. Dead letters are at-least-once (a crash before the
+/// commit sends them again). The vocabulary is saved, when it grew, before the commit, so it always covers the
+/// committed events; counts of re-consumed events can be counted twice after a crash.
+/// </summary>
+public sealed class IngestWorker : BackgroundService
+{
+    private readonly KafkaOptions _kafka;
+    private readonly IngestOptions _options;
+    private readonly ParquetStoreOptions _storeOptions;
+    private readonly DatasetSchema _schema;
+    private readonly IngestStatistics _stats;
+    private readonly ILogger _log;
+    private readonly Dictionary<int, PartitionBatch> _batches = new();
+    private readonly Dictionary<string, Counter> _reasons = new(StringComparer.Ordinal);
+    private ParquetEventStore? _store;
+    private FeatureVocabulary? _vocabulary;
+    private int _vocabularySavedCount = -1;
+    private IProducer<byte[]?, byte[]?>? _deadLetters;
+    private long _deadLetterFailures;
+    private string? _deadLetterError;
+    private long _lagUpdatedAtMs;
+    private bool _failed;
+
+    private sealed class Counter { public int Value; }
+
+    public IngestWorker(IOptions<KafkaOptions> kafka, IOptions<IngestOptions> options, IOptions<ParquetStoreOptions> storeOptions,
+        IngestStatistics statistics, ILogger<IngestWorker>? log = null)
+    {
+        _kafka = kafka.Value;
+        _options = options.Value;
+        _options.Validate();
+        _storeOptions = storeOptions.Value;
+        _schema = IngestSchemas.Resolve(_options.Dataset);
+        _stats = statistics;
+        _log = log ?? (ILogger)NullLogger.Instance;
+    }
+
+    public IngestStatistics Statistics => _stats;
+
+    /// <summary>Folder of the vocabulary versions: <c>&lt;store root&gt;/vocab</c>.</summary>
+    public static string VocabularyDirectory(string storeRoot) => Path.Combine(storeRoot, "vocab");
+
+    /// <summary>Runs the consume loop on its own thread (librdkafka calls block).</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        _store = new ParquetEventStore(_storeOptions.Root, _schema, _storeOptions);
+        var vocabDir = VocabularyDirectory(_store.Root);
+        _vocabulary = FeatureVocabulary.LatestPath(vocabDir) is not null
+            ? FeatureVocabulary.LoadLatest(vocabDir, _schema)
+            : new FeatureVocabulary(_schema);
+        _vocabularySavedCount = _vocabulary.Count;
+        var json = new ClickEventJson(_schema, _options.Validation);
+
+        using var deadLetters = new ProducerBuilder<byte[]?, byte[]?>(_kafka.Apply(new ProducerConfig
+        {
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+        })).SetLogHandler(LogKafka).Build();
+        _deadLetters = deadLetters;
+
+        using var consumer = new ConsumerBuilder<byte[]?, ParsedClick>(ConsumerConfig())
+            .SetValueDeserializer(new ClickMessageDeserializer(json))
+            .SetPartitionsAssignedHandler(OnAssigned)
+            .SetPartitionsRevokedHandler(OnRevoked)
+            .SetPartitionsLostHandler(OnLost)
+            .SetErrorHandler((_, e) => _log.Log(e.IsFatal ? LogLevel.Critical : LogLevel.Warning, "Kafka: {Reason}", e.Reason))
+            .SetLogHandler(LogKafka)
+            .Build();
+        _consumer = consumer;
+        consumer.Subscribe(_kafka.ClicksTopic);
+        _log.LogInformation("Ingesting {Topic} from {Bootstrap} into {Store} (group {Group}, flush at {Messages} messages or {Interval}).",
+            _kafka.ClicksTopic, _kafka.BootstrapServers, _store.Root, _options.ConsumerGroup, _options.FlushMessages, _options.FlushInterval);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                ConsumeResult<byte[]?, ParsedClick>? result;
+                try
+                {
+                    result = consumer.Consume(100);
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    _log.LogWarning("Consume: {Reason}", ex.Error.Reason);
+                    continue;
+                }
+                if (result is not null && !result.IsPartitionEOF) Accept(result);
+                FlushDue(consumer);
+            }
+            FlushAll(consumer);
+            _log.LogInformation("Stopping: flushed and committed all partitions.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing uncommitted is lost: a restart consumes it again (see the class remarks).
+            _failed = true;
+            _log.LogCritical(ex, "Ingest stopped: {Message}", ex.Message);
+            throw;
+        }
+        finally
+        {
+            consumer.Close();
+        }
+    }
+
+    private ConsumerConfig ConsumerConfig() => _kafka.Apply(new ConsumerConfig
+    {
+        GroupId = _options.ConsumerGroup,
+        EnableAutoCommit = false,
+        EnableAutoOffsetStore = false,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        SessionTimeoutMs = _options.SessionTimeoutMs,
+        HeartbeatIntervalMs = _options.HeartbeatIntervalMs,
+        MaxPartitionFetchBytes = _options.MaxPartitionFetchBytes,
+        FetchMaxBytes = Math.Max(52_428_800, _options.MaxPartitionFetchBytes),
+        QueuedMinMessages = _options.QueuedMinMessages,
+        EnablePartitionEof = false,
+    });
+
+    private void Accept(ConsumeResult<byte[]?, ParsedClick> result)
+    {
+        var tp = result.TopicPartition;
+        if (!_batches.TryGetValue(tp.Partition.Value, out var batch))
+            _batches[tp.Partition.Value] = batch = new PartitionBatch(tp, Math.Min(_options.FlushMessages, 1 << 20));
+        var parsed = result.Message.Value;
+        if (parsed.Rejection is { } rejection) DeadLetter(result, rejection, parsed.Raw);
+        batch.Add(result.Offset.Value, parsed.Event);
+        if (batch.Messages >= _options.FlushMessages) Flush(batch, commitWith: null);
+    }
+
+    private void DeadLetter(ConsumeResult<byte[]?, ParsedClick> result, EventRejection rejection, byte[]? raw)
+    {
+        var code = rejection.Code;
+        var headers = new Headers
+        {
+            { DeadLetterHeaders.Reason, Encoding.UTF8.GetBytes(code) },
+            { DeadLetterHeaders.Message, Encoding.UTF8.GetBytes(rejection.Message) },
+            { DeadLetterHeaders.SourceTopic, Encoding.UTF8.GetBytes(result.Topic) },
+            { DeadLetterHeaders.SourcePartition, Encoding.UTF8.GetBytes(result.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
+            { DeadLetterHeaders.SourceOffset, Encoding.UTF8.GetBytes(result.Offset.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
+        };
+        _deadLetters!.Produce(_kafka.DeadLetterTopic, new Message<byte[]?, byte[]?> { Key = result.Message.Key, Value = raw, Headers = headers }, report =>
+        {
+            if (report.Error.IsError)
+            {
+                Interlocked.Increment(ref _deadLetterFailures);
+                Interlocked.CompareExchange(ref _deadLetterError, report.Error.Reason, null);
+            }
+        });
+        if (!_reasons.TryGetValue(code, out var count)) _reasons[code] = count = new Counter();
+        count.Value++;
+        _log.LogDebug("Dead-lettered {Topic}/{Partition}@{Offset}: {Rejection}", result.Topic, result.Partition.Value, result.Offset.Value, rejection);
+    }
+
+    private void FlushDue(IConsumer<byte[]?, ParsedClick> consumer)
+    {
+        long now = Environment.TickCount64;
+        long interval = (long)_options.FlushInterval.TotalMilliseconds;
+        foreach (var batch in _batches.Values)
+        {
+            if (!batch.IsEmpty && now - batch.StartedAtMs >= interval) Flush(batch, commitWith: null);
+        }
+        if (now - _lagUpdatedAtMs >= 1000)
+        {
+            _lagUpdatedAtMs = now;
+            UpdateLag(consumer);
+        }
+    }
+
+    private void FlushAll(IConsumer<byte[]?, ParsedClick> consumer)
+    {
+        foreach (var batch in _batches.Values) Flush(batch, commitWith: null);
+    }
+
+    private IConsumer<byte[]?, ParsedClick>? _consumer;
+
+    /// <summary>
+    /// Writes the batch durably, then commits last+1 (class remarks, rule 2). Dead letters of the batch are
+    /// acknowledged before the commit so none is lost either.
+    /// </summary>
+    private void Flush(PartitionBatch batch, IConsumer<byte[]?, ParsedClick>? commitWith)
+    {
+        if (batch.IsEmpty) return;
+        var consumer = commitWith ?? _consumer ?? throw new InvalidOperationException("No consumer to commit with.");
+        var clock = Stopwatch.StartNew();
+        var id = batch.SourceId;
+        long bytes = 0;
+        int files = 0;
+        if (batch.Events.Count > 0)
+        {
+            var written = _store!.Append(batch.Events, id.ToString());
+            files = written.Count;
+            foreach (var path in written) bytes += new FileInfo(path).Length;
+            foreach (var e in batch.Events) _vocabulary!.Observe(e);
+            SaveVocabularyIfGrown();
+        }
+        if (batch.DeadLettered > 0) AwaitDeadLetters();
+        consumer.Commit([new TopicPartitionOffset(batch.Partition, new Offset(id.LastOffset + 1))]);
+
+        clock.Stop();
+        IngestMetrics.FlushDuration.Observe(clock.Elapsed.TotalSeconds);
+        IngestMetrics.BatchSize.Observe(batch.Messages);
+        IngestMetrics.Stored.Inc(batch.Events.Count);
+        IngestMetrics.DeadLettered.Inc(batch.DeadLettered);
+        IngestMetrics.BytesWritten.Inc(bytes);
+        foreach (var (reason, count) in _reasons)
+        {
+            if (count.Value > 0) IngestMetrics.DeadLetterReasons.WithLabels(reason).Inc(count.Value);
+            count.Value = 0;
+        }
+        _stats.RecordFlush(id.Partition, id.LastOffset + 1, batch.Events.Count, batch.DeadLettered, files, bytes);
+        _log.LogDebug("Flushed {Source}: {Events} events, {Dead} dead-lettered, {Files} files, {Bytes} bytes in {Ms} ms.",
+            id, batch.Events.Count, batch.DeadLettered, files, bytes, clock.ElapsedMilliseconds);
+        batch.Clear();
+    }
+
+    private void AwaitDeadLetters()
+    {
+        while (_deadLetters!.Flush(TimeSpan.FromSeconds(5)) > 0)
+            _log.LogWarning("Waiting for the dead-letter topic {Topic} to acknowledge messages...", _kafka.DeadLetterTopic);
+        if (Interlocked.Read(ref _deadLetterFailures) > 0)
+            throw new KafkaException(new Error(ErrorCode.Local_Fail, $"Dead-lettering to '{_kafka.DeadLetterTopic}' failed: {_deadLetterError}. Offsets are not committed."));
+    }
+
+    private void SaveVocabularyIfGrown()
+    {
+        if (_vocabulary!.Count == _vocabularySavedCount) return;
+        var dir = VocabularyDirectory(_store!.Root);
+        _vocabulary.Save(dir);
+        _vocabularySavedCount = _vocabulary.Count;
+        var versions = Directory.EnumerateFiles(dir, "vocabulary-v*.json").Order(StringComparer.Ordinal).ToList();
+        for (int i = 0; i < versions.Count - 1 - _options.VocabularyVersionsKept; i++) File.Delete(versions[i]);
+    }
+
+    private void UpdateLag(IConsumer<byte[]?, ParsedClick> consumer)
+    {
+        foreach (var tp in consumer.Assignment)
+        {
+            var marks = consumer.GetWatermarkOffsets(tp);
+            var position = consumer.Position(tp);
+            if (marks.High.Value >= 0 && position.Value >= 0)
+                IngestMetrics.ConsumerLag.WithLabels(tp.Partition.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .Set(Math.Max(0, marks.High.Value - position.Value));
+        }
+    }
+
+    private void OnAssigned(IConsumer<byte[]?, ParsedClick> consumer, List<TopicPartition> partitions)
+    {
+        _consumer = consumer;
+        var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(30));
+        foreach (var tpo in committed)
+        {
+            long offset = tpo.Offset.Value; // Offset.Unset (-1001) when the group never committed: every file is uncommitted.
+            int removed = StoreRecovery.RemoveUncommitted(_store!, tpo.Topic, tpo.Partition.Value, offset < 0 ? -1 : offset, _log);
+            _batches.Remove(tpo.Partition.Value);
+            _log.LogInformation("Assigned {Topic}/{Partition} from offset {Offset}{Removed}.", tpo.Topic, tpo.Partition.Value,
+                offset < 0 ? "(start)" : offset.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                removed > 0 ? $"; removed {removed} uncommitted file(s)" : "");
+        }
+    }
+
+    private void OnRevoked(IConsumer<byte[]?, ParsedClick> consumer, List<TopicPartitionOffset> partitions)
+    {
+        if (_failed)
+        {
+            // After a failed flush nothing more is written; the next owner consumes the uncommitted rest.
+            foreach (var tpo in partitions) _batches.Remove(tpo.Partition.Value);
+            return;
+        }
+        foreach (var tpo in partitions)
+        {
+            if (_batches.Remove(tpo.Partition.Value, out var batch)) Flush(batch, consumer);
+        }
+        _log.LogInformation("Revoked {Count} partition(s) after flushing them.", partitions.Count);
+    }
+
+    private void OnLost(IConsumer<byte[]?, ParsedClick> consumer, List<TopicPartitionOffset> partitions)
+    {
+        // Another member may own them now: committing would fail, and its sweep removes anything written here.
+        foreach (var tpo in partitions) _batches.Remove(tpo.Partition.Value);
+        _log.LogWarning("Lost {Count} partition(s); their unflushed messages will be consumed again by the new owner.", partitions.Count);
+    }
+
+    private void LogKafka<T>(T client, LogMessage m)
+    {
+        var level = m.Level switch
+        {
+            SyslogLevel.Emergency or SyslogLevel.Alert or SyslogLevel.Critical or SyslogLevel.Error => LogLevel.Error,
+            SyslogLevel.Warning => LogLevel.Warning,
+            SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+        _log.Log(level, "librdkafka {Facility}: {Message}", m.Facility, m.Message);
+    }
+}
