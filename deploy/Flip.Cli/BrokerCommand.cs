@@ -50,7 +50,7 @@ internal static class BrokerCommand
             AnsiConsole.MarkupLine($"Kafka (embedded mock cluster) on [bold]{broker.BootstrapServers}[/]");
             AnsiConsole.MarkupLine($"topics: {kafka.ClicksTopic} ({partitions} partitions), {kafka.DeadLetterTopic} (1 partition)");
             Console.WriteLine($"bootstrap={broker.BootstrapServers}");
-            AnsiConsole.MarkupLine("[grey]Ctrl+C to stop (data lives in memory only).[/]");
+            AnsiConsole.MarkupLine($"[grey]Data lives in memory; each partition keeps its newest {EmbeddedKafkaBroker.RetainedBytesPerPartition / 1048576} MiB. Ctrl+C to stop.[/]");
             try { await Task.Delay(Timeout.Infinite, ct); }
             catch (OperationCanceledException) { }
             AnsiConsole.MarkupLine("Broker stopped.");

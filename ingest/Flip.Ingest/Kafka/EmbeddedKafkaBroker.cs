@@ -5,8 +5,14 @@ namespace Flip.Ingest.Kafka;
 /// uses). It speaks the real wire protocol on 127.0.0.1, so any client works against it (Confluent.Kafka,
 /// kcat, ...): produce, fetch, consumer groups and offset commits. It has no Admin API (topics are created
 /// with <see cref="CreateTopic"/>), keeps everything in memory, and a consumer group rejoin waits the
-/// members' session timeout. Meant for development, demos and tests; production points
-/// <c>Kafka:BootstrapServers</c> at a real cluster instead.
+/// members' session timeout.
+/// <para>
+/// Retention: librdkafka hard-codes each mock partition's log to its newest 5 MiB (and 100,000 produce batches);
+/// older batches are dropped as new ones arrive, exactly like size-based retention. A backlog must therefore fit in
+/// partitions x 5 MiB of (compressed) batches: keep consumers running while producing, use more partitions, or
+/// compress (the replay producer uses lz4). <see cref="RetainedBytesPerPartition"/> states the limit.
+/// </para>
+/// Meant for development, demos and tests; production points <c>Kafka:BootstrapServers</c> at a real cluster instead.
 /// </summary>
 public sealed class EmbeddedKafkaBroker : IDisposable
 {
@@ -57,6 +63,9 @@ public sealed class EmbeddedKafkaBroker : IDisposable
         }
         BrokerCount = brokerCount;
     }
+
+    /// <summary>Bytes of produce batches each partition keeps before dropping its oldest (librdkafka's fixed mock limit).</summary>
+    public const long RetainedBytesPerPartition = 5L * 1024 * 1024;
 
     /// <summary>Comma-separated host:port list for <c>bootstrap.servers</c>.</summary>
     public string BootstrapServers { get; }

@@ -40,6 +40,12 @@ public sealed class IngestOptions
     /// <summary>Messages librdkafka prefetches per partition. Default 200,000.</summary>
     public int QueuedMinMessages { get; set; } = 200_000;
 
+    /// <summary>
+    /// Hour files of one batch written at the same time. Default 4: per-file work (encoding, fsync) overlaps,
+    /// which matters when a replayed backlog spreads a batch over many event-time hours.
+    /// </summary>
+    public int WriteParallelism { get; set; } = 4;
+
     /// <summary>Port of the Prometheus <c>/metrics</c> endpoint; 0 turns it off. Default 9464.</summary>
     public int MetricsPort { get; set; } = 9464;
 

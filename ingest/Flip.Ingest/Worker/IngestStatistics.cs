@@ -5,7 +5,7 @@ namespace Flip.Ingest.Worker;
 /// <summary>Running totals of one worker, for callers in the same process (CLI progress, tests); Prometheus gets the same figures.</summary>
 public sealed class IngestStatistics
 {
-    private long _stored, _deadLettered, _flushes, _files, _bytes;
+    private long _stored, _deadLettered, _flushes, _files, _bytes, _firstConsumed;
 
     /// <summary>Events written to the store (counted when their offsets are committed).</summary>
     public long Stored => Interlocked.Read(ref _stored);
@@ -14,6 +14,14 @@ public sealed class IngestStatistics
     public long Flushes => Interlocked.Read(ref _flushes);
     public long FilesWritten => Interlocked.Read(ref _files);
     public long BytesWritten => Interlocked.Read(ref _bytes);
+
+    /// <summary><see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> when the first message was consumed; 0 before that.</summary>
+    public long FirstConsumedTimestamp => Interlocked.Read(ref _firstConsumed);
+
+    internal void RecordFirstConsumed()
+    {
+        if (Interlocked.Read(ref _firstConsumed) == 0) Interlocked.CompareExchange(ref _firstConsumed, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
+    }
 
     /// <summary>Next offset to read per partition, as last committed by this worker.</summary>
     public ConcurrentDictionary<int, long> CommittedOffsets { get; } = new();
