@@ -49,6 +49,12 @@ public sealed class IngestOptions
     /// <summary>Port of the Prometheus <c>/metrics</c> endpoint; 0 turns it off. Default 9464.</summary>
     public int MetricsPort { get; set; } = 9464;
 
+    /// <summary>
+    /// How often value counts are saved when no new value was admitted (new values are saved at once, before their
+    /// offsets are committed; a graceful stop always saves). Default 30 seconds.
+    /// </summary>
+    public TimeSpan VocabularySaveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Older vocabulary versions to keep beside the newest under <c>&lt;store&gt;/vocab/</c>. Default 4.</summary>
     public int VocabularyVersionsKept { get; set; } = 4;
 

@@ -51,6 +51,8 @@ public sealed class IngestWorker : BackgroundService
     private ParquetEventStore? _store;
     private FeatureVocabulary? _vocabulary;
     private int _vocabularySavedCount = -1;
+    private bool _vocabularyDirty;
+    private long _vocabularySavedAtMs;
     private IProducer<byte[]?, byte[]?>? _deadLetters;
     private long _deadLetterFailures;
     private string? _deadLetterError;
@@ -212,6 +214,7 @@ public sealed class IngestWorker : BackgroundService
     private void FlushAll(IConsumer<byte[]?, ParsedClick> consumer)
     {
         foreach (var batch in _batches.Values) Flush(batch, commitWith: null);
+        if (_vocabulary is not null) SaveVocabulary(force: true);
     }
 
     private IConsumer<byte[]?, ParsedClick>? _consumer;
@@ -234,7 +237,8 @@ public sealed class IngestWorker : BackgroundService
             files = written.Count;
             foreach (var path in written) bytes += new FileInfo(path).Length;
             foreach (var e in batch.Events) _vocabulary!.Observe(e);
-            SaveVocabularyIfGrown();
+            _vocabularyDirty = true;
+            SaveVocabulary();
         }
         if (batch.DeadLettered > 0) AwaitDeadLetters();
         consumer.Commit([new TopicPartitionOffset(batch.Partition, new Offset(id.LastOffset + 1))]);
@@ -289,9 +293,17 @@ public sealed class IngestWorker : BackgroundService
             throw new KafkaException(new Error(ErrorCode.Local_Fail, $"Dead-lettering to '{_kafka.DeadLetterTopic}' failed: {_deadLetterError}. Offsets are not committed."));
     }
 
-    private void SaveVocabularyIfGrown()
+    /// <summary>
+    /// Saves the vocabulary when it admitted new values (before the commit, so ids of committed events are always on
+    /// disk), or, for count-only changes, when the last save is older than <see cref="IngestOptions.VocabularySaveInterval"/>
+    /// or <paramref name="force"/> is set (stop). Same-size saves replace the same version file.
+    /// </summary>
+    private void SaveVocabulary(bool force = false)
     {
-        if (_vocabulary!.Count == _vocabularySavedCount) return;
+        bool grown = _vocabulary!.Count != _vocabularySavedCount;
+        if (!grown && !(_vocabularyDirty && (force || Environment.TickCount64 - _vocabularySavedAtMs >= _options.VocabularySaveInterval.TotalMilliseconds))) return;
+        _vocabularyDirty = false;
+        _vocabularySavedAtMs = Environment.TickCount64;
         var dir = VocabularyDirectory(_store!.Root);
         _vocabulary.Save(dir);
         _vocabularySavedCount = _vocabulary.Count;
