@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Confluent.Kafka;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Readers;
 using Flip.FeatureStore.Store;
@@ -69,11 +70,13 @@ internal static class DemoCommand
 
         using var broker = new EmbeddedKafkaBroker();
         var kafka = new KafkaOptions { BootstrapServers = broker.BootstrapServers };
-        broker.CreateIngestTopics(kafka, partitions: 4);
+        broker.CreateIngestTopics(kafka, partitions: 8); // 8 x 5 MiB of lz4 batches holds the whole replay even if ingest lags
         AnsiConsole.MarkupLine($"2/4 Embedded Kafka on {broker.BootstrapServers}; replaying onto {kafka.ClicksTopic}, ingesting into {Markup.Escape(storeRoot)}");
 
-        var ingest = new IngestOptions { Dataset = "movielens-1m", MetricsPort = 0, ConsumerGroup = "flip-demo", FlushInterval = TimeSpan.FromSeconds(2) };
+        var ingest = new IngestOptions { Dataset = "movielens-1m", MetricsPort = 0, ConsumerGroup = "flip-demo", FlushInterval = TimeSpan.FromSeconds(10) };
         var storeOptions = new ParquetStoreOptions { Root = storeRoot };
+        try
+        {
         await using (var run = await IngestRun.StartAsync(kafka, ingest, storeOptions))
         {
             ReplayResult replayed = null!;
@@ -82,14 +85,23 @@ internal static class DemoCommand
                 {
                     var replayTask = ctx.AddTask("replay  -> flip.clicks", maxValue: events.Count);
                     var ingestTask = ctx.AddTask("ingest  -> Parquet", maxValue: events.Count);
-                    var producing = Task.Run(() => replayed = new EventReplayer(kafka, reader.Schema)
+                    await run.WaitForAssignmentAsync(TimeSpan.FromMinutes(1), ct);
+                    replayed = await Task.Run(() => new EventReplayer(kafka, reader.Schema)
                         .Replay(() => events, new ReplayOptions(), n => replayTask.Value = n, ct), ct);
-                    await run.WaitForAsync(events.Count, TimeSpan.FromMinutes(20), s => ingestTask.Value = s.Stored + s.DeadLettered, ct);
-                    await producing;
                     replayTask.Value = events.Count;
+                    long dropped = TopicWatermarks.DroppedMessages(kafka, kafka.ClicksTopic);
+                    if (dropped > 0)
+                        throw new InvalidOperationException($"The embedded broker dropped {dropped:N0} events before they were ingested (each partition keeps {EmbeddedKafkaBroker.RetainedBytesPerPartition / 1048576} MiB).");
+                    await run.WaitForAsync(events.Count, TimeSpan.FromMinutes(20), s => ingestTask.Value = s.Stored + s.DeadLettered, ct);
                 });
             await run.StopAsync();
             AnsiConsole.MarkupLine($"3/4 Replayed {replayed.Produced.ToString("N0", c)} events ({replayed.EventsPerSecond.ToString("N0", c)}/s); stored {run.Statistics.Stored.ToString("N0", c)}, dead-lettered {run.Statistics.DeadLettered.ToString("N0", c)}");
+        }
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or KafkaException or KafkaDeliveryException or IOException)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 2;
         }
 
         var store = new ParquetEventStore(storeRoot, reader.Schema);

@@ -32,15 +32,19 @@ internal static class IngestBenchCommand
         var partitions = new Option<int>("--partitions") { Description = "Partitions of flip.clicks", DefaultValueFactory = _ => 8 };
         var flush = new Option<int>("--flush-messages") { Description = "Ingest:FlushMessages for the run", DefaultValueFactory = _ => new IngestOptions().FlushMessages };
         var noFsync = new Option<bool>("--no-fsync") { Description = "Skip fsync of store files (measures encoding without disk sync)" };
+        var liveTimes = new Option<bool>("--live-times")
+        {
+            Description = "Re-stamp event times into one hour, in order, as a live stream would be (the dataset's years of event time otherwise put every batch into thousands of hour files)",
+        };
         var verbose = new Option<bool>("--verbose") { Description = "Log the worker's activity to stderr" };
         var cmd = new Command("ingest", "Measure Kafka -> Parquet ingest throughput (and replay throughput) on the embedded broker");
-        foreach (var o in new Option[] { dataset, path, events, partitions, flush, noFsync, verbose }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { dataset, path, events, partitions, flush, noFsync, liveTimes, verbose }) cmd.Options.Add(o);
         cmd.SetAction((parse, ct) => Run(parse.GetValue(dataset)!, parse.GetValue(path)!, parse.GetValue(events), parse.GetValue(partitions),
-            parse.GetValue(flush), !parse.GetValue(noFsync), parse.GetValue(verbose), ct));
+            parse.GetValue(flush), !parse.GetValue(noFsync), parse.GetValue(liveTimes), parse.GetValue(verbose), ct));
         return cmd;
     }
 
-    private static async Task<int> Run(string dataset, DirectoryInfo path, long total, int partitions, int flushMessages, bool fsync, bool verbose, CancellationToken ct)
+    private static async Task<int> Run(string dataset, DirectoryInfo path, long total, int partitions, int flushMessages, bool fsync, bool liveTimes, bool verbose, CancellationToken ct)
     {
         var c = CultureInfo.InvariantCulture;
         List<ClickEvent> source;
@@ -68,18 +72,19 @@ internal static class IngestBenchCommand
             AnsiConsole.Progress().Start(ctx =>
             {
                 var task = ctx.AddTask($"replay {total:N0} events", maxValue: total);
-                replayed = replay.Replay(() => Cycle(source, total), new ReplayOptions(), n => task.Value = n, ct);
+                replayed = replay.Replay(() => Cycle(source, total, liveTimes), new ReplayOptions(), n => task.Value = n, ct);
                 task.Value = total;
             });
 
-            var dropped = DroppedByRetention(kafka);
+            var dropped = TopicWatermarks.DroppedMessages(kafka, kafka.ClicksTopic);
             if (dropped > 0)
             {
                 AnsiConsole.MarkupLine($"[red]error:[/] the embedded broker dropped {dropped:N0} of the oldest events (each partition keeps {EmbeddedKafkaBroker.RetainedBytesPerPartition / 1048576} MiB); use more --partitions.");
                 return 2;
             }
 
-            var ingest = new IngestOptions { Dataset = dataset, FlushMessages = flushMessages, MetricsPort = 0, ConsumerGroup = "flip-bench" };
+            // A short flush interval: the last, partial batch of each partition is not left waiting at the end of the run.
+            var ingest = new IngestOptions { Dataset = dataset, FlushMessages = flushMessages, FlushInterval = TimeSpan.FromSeconds(2), MetricsPort = 0, ConsumerGroup = "flip-bench" };
             var store = new ParquetStoreOptions { Root = storeRoot, Fsync = fsync };
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
@@ -105,7 +110,7 @@ internal static class IngestBenchCommand
                 table.AddRow("stored / dead-lettered", $"{stats.Stored.ToString("N0", c)} / {stats.DeadLettered.ToString("N0", c)}");
                 table.AddRow("flushes / files", $"{stats.Flushes.ToString("N0", c)} / {stats.FilesWritten.ToString("N0", c)}");
                 table.AddRow("Parquet bytes", $"{(stats.BytesWritten / 1048576.0).ToString("0.0", c)} MiB");
-                table.AddRow("flush size / fsync", $"{flushMessages.ToString("N0", c)} / {(fsync ? "on" : "off")}");
+                table.AddRow("flush size / fsync / event times", $"{flushMessages.ToString("N0", c)} / {(fsync ? "on" : "off")} / {(liveTimes ? "live (one hour)" : "original")}");
                 table.AddRow("cores", Environment.ProcessorCount.ToString(c));
                 AnsiConsole.Write(table);
             }
@@ -117,28 +122,20 @@ internal static class IngestBenchCommand
         }
     }
 
-    /// <summary>Messages the broker no longer holds: the sum of the partitions' low watermarks.</summary>
-    private static long DroppedByRetention(KafkaOptions kafka)
-    {
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(kafka.Apply(new ConsumerConfig { GroupId = "flip-bench-watermarks" })).Build();
-        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-        var metadata = admin.GetMetadata(kafka.ClicksTopic, TimeSpan.FromSeconds(10));
-        long dropped = 0;
-        foreach (var p in metadata.Topics[0].Partitions)
-            dropped += consumer.QueryWatermarkOffsets(new TopicPartition(kafka.ClicksTopic, p.PartitionId), TimeSpan.FromSeconds(10)).Low.Value;
-        return dropped;
-    }
-
     /// <summary>The source events repeated until <paramref name="total"/>; repeats get the id suffix <c>~rN</c> so all are distinct.</summary>
-    internal static IEnumerable<ClickEvent> Cycle(IReadOnlyList<ClickEvent> source, long total)
+    /// <remarks>With <paramref name="liveTimes"/>, event n of N gets time 2026-01-01T00:00Z + n/N hours (order kept).</remarks>
+    internal static IEnumerable<ClickEvent> Cycle(IReadOnlyList<ClickEvent> source, long total, bool liveTimes = false)
     {
+        var live = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         long n = 0;
         for (int pass = 1; ; pass++)
         {
             foreach (var e in source)
             {
-                if (n++ >= total) yield break;
-                yield return pass == 1 ? e : e with { Id = $"{e.Id}~r{pass}" };
+                if (n >= total) yield break;
+                var time = liveTimes ? live.AddTicks(TimeSpan.TicksPerHour * n / total / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond) : e.EventTime;
+                n++;
+                yield return pass == 1 && !liveTimes ? e : e with { Id = pass == 1 ? e.Id : $"{e.Id}~r{pass}", EventTime = time };
             }
         }
     }

@@ -47,6 +47,18 @@ public sealed class IngestRun : IAsyncDisposable
         progress?.Invoke(Statistics);
     }
 
+    /// <summary>Waits until the worker joined its consumer group and owns partitions.</summary>
+    public async Task WaitForAssignmentAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Statistics.AssignedPartitions == 0)
+        {
+            if (_worker.ExecuteTask is { IsCompleted: true } task) await task;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The ingest worker got no partitions within {timeout}.");
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
     /// <summary>Stops the worker: flushes and commits everything consumed.</summary>
     public async Task StopAsync()
     {

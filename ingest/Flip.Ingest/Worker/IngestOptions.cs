@@ -46,6 +46,13 @@ public sealed class IngestOptions
     /// </summary>
     public int WriteParallelism { get; set; } = 4;
 
+    /// <summary>
+    /// When the store fsyncs (<c>Store:Fsync</c>), make each batch durable with one <c>syncfs(2)</c> before its commit
+    /// instead of an fsync per hour file and folder (Linux; elsewhere the store fsyncs each file). Safe because files of
+    /// an uncommitted batch are deleted on restart (see <see cref="IngestWorker"/>). Default true.
+    /// </summary>
+    public bool GroupSync { get; set; } = true;
+
     /// <summary>Port of the Prometheus <c>/metrics</c> endpoint; 0 turns it off. Default 9464.</summary>
     public int MetricsPort { get; set; } = 9464;
 

@@ -6,11 +6,17 @@ namespace Flip.Ingest.Worker;
 public sealed class IngestStatistics
 {
     private long _stored, _deadLettered, _flushes, _files, _bytes, _firstConsumed;
+    private int _assigned;
 
     /// <summary>Events written to the store (counted when their offsets are committed).</summary>
     public long Stored => Interlocked.Read(ref _stored);
     /// <summary>Messages sent to the dead-letter topic (counted when their offsets are committed).</summary>
     public long DeadLettered => Interlocked.Read(ref _deadLettered);
+    /// <summary>Partitions currently assigned to the worker (0 until it joined its group).</summary>
+    public int AssignedPartitions => Volatile.Read(ref _assigned);
+
+    internal void SetAssigned(int count) => Volatile.Write(ref _assigned, count);
+
     public long Flushes => Interlocked.Read(ref _flushes);
     public long FilesWritten => Interlocked.Read(ref _files);
     public long BytesWritten => Interlocked.Read(ref _bytes);
