@@ -77,26 +77,26 @@ internal static class DemoCommand
         var storeOptions = new ParquetStoreOptions { Root = storeRoot };
         try
         {
-        await using (var run = await IngestRun.StartAsync(kafka, ingest, storeOptions))
-        {
-            ReplayResult replayed = null!;
-            await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async ctx =>
-                {
-                    var replayTask = ctx.AddTask("replay  -> flip.clicks", maxValue: events.Count);
-                    var ingestTask = ctx.AddTask("ingest  -> Parquet", maxValue: events.Count);
-                    await run.WaitForAssignmentAsync(TimeSpan.FromMinutes(1), ct);
-                    replayed = await Task.Run(() => new EventReplayer(kafka, reader.Schema)
-                        .Replay(() => events, new ReplayOptions(), n => replayTask.Value = n, ct), ct);
-                    replayTask.Value = events.Count;
-                    long dropped = TopicWatermarks.DroppedMessages(kafka, kafka.ClicksTopic);
-                    if (dropped > 0)
-                        throw new InvalidOperationException($"The embedded broker dropped {dropped:N0} events before they were ingested (each partition keeps {EmbeddedKafkaBroker.RetainedBytesPerPartition / 1048576} MiB).");
-                    await run.WaitForAsync(events.Count, TimeSpan.FromMinutes(20), s => ingestTask.Value = s.Stored + s.DeadLettered, ct);
-                });
-            await run.StopAsync();
-            AnsiConsole.MarkupLine($"3/4 Replayed {replayed.Produced.ToString("N0", c)} events ({replayed.EventsPerSecond.ToString("N0", c)}/s); stored {run.Statistics.Stored.ToString("N0", c)}, dead-lettered {run.Statistics.DeadLettered.ToString("N0", c)}");
-        }
+            await using (var run = await IngestRun.StartAsync(kafka, ingest, storeOptions))
+            {
+                ReplayResult replayed = null!;
+                await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .StartAsync(async ctx =>
+                    {
+                        var replayTask = ctx.AddTask("replay  -> flip.clicks", maxValue: events.Count);
+                        var ingestTask = ctx.AddTask("ingest  -> Parquet", maxValue: events.Count);
+                        await run.WaitForAssignmentAsync(TimeSpan.FromMinutes(1), ct);
+                        replayed = await Task.Run(() => new EventReplayer(kafka, reader.Schema)
+                            .Replay(() => events, new ReplayOptions(), n => replayTask.Value = n, ct), ct);
+                        replayTask.Value = events.Count;
+                        long dropped = TopicWatermarks.DroppedMessages(kafka, kafka.ClicksTopic);
+                        if (dropped > 0)
+                            throw new InvalidOperationException($"The embedded broker dropped {dropped:N0} events before they were ingested (each partition keeps {EmbeddedKafkaBroker.RetainedBytesPerPartition / 1048576} MiB).");
+                        await run.WaitForAsync(events.Count, TimeSpan.FromMinutes(20), s => ingestTask.Value = s.Stored + s.DeadLettered, ct);
+                    });
+                await run.StopAsync();
+                AnsiConsole.MarkupLine($"3/4 Replayed {replayed.Produced.ToString("N0", c)} events ({replayed.EventsPerSecond.ToString("N0", c)}/s); stored {run.Statistics.Stored.ToString("N0", c)}, dead-lettered {run.Statistics.DeadLettered.ToString("N0", c)}");
+            }
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or KafkaException or KafkaDeliveryException or IOException)
         {
