@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
@@ -49,7 +50,8 @@ public sealed class IngestWorker : BackgroundService
     private readonly IngestStatistics _stats;
     private readonly ILogger _log;
     private readonly Dictionary<int, PartitionBatch> _batches = new();
-    private readonly Dictionary<string, Counter> _reasons = new(StringComparer.Ordinal);
+    private readonly BlockingCollection<WriteJob> _writes = new(boundedCapacity: 2);
+    private volatile Exception? _writerError;
     private ParquetEventStore? _store;
     private FeatureVocabulary? _vocabulary;
     private int _vocabularySavedCount = -1;
@@ -62,7 +64,8 @@ public sealed class IngestWorker : BackgroundService
     private bool _failed;
     private bool _groupSync;
 
-    private sealed class Counter { public int Value; }
+    /// <summary>A batch to write and commit, or (Batch null) a barrier that is signalled once everything before it is done.</summary>
+    private sealed record WriteJob(PartitionBatch? Batch, ManualResetEventSlim? Done);
 
     public IngestWorker(IOptions<KafkaOptions> kafka, IOptions<IngestOptions> options, IOptions<ParquetStoreOptions> storeOptions,
         IngestStatistics statistics, ILogger<IngestWorker>? log = null)
@@ -115,6 +118,10 @@ public sealed class IngestWorker : BackgroundService
             .SetLogHandler(LogKafka)
             .Build();
         _consumer = consumer;
+        // Batches are written and committed on their own thread while this one keeps consuming (two cores busy
+        // instead of one). One writer, first in first out: a partition's batches commit in offset order.
+        var writer = new Thread(WriteLoop) { IsBackground = true, Name = "flip-ingest-writer" };
+        writer.Start();
         consumer.Subscribe(_kafka.ClicksTopic);
         _log.LogInformation("Ingesting {Topic} from {Bootstrap} into {Store} (group {Group}, flush at {Messages} messages or {Interval}).",
             _kafka.ClicksTopic, _kafka.BootstrapServers, _store.Root, _options.ConsumerGroup, _options.FlushMessages, _options.FlushInterval);
@@ -132,6 +139,7 @@ public sealed class IngestWorker : BackgroundService
                     _log.LogWarning("Consume: {Reason}", ex.Error.Reason);
                     continue;
                 }
+                if (_writerError is { } writeFailure) throw new IOException($"Writing a batch failed: {writeFailure.Message}", writeFailure);
                 if (result is not null && !result.IsPartitionEOF) Accept(result);
                 FlushDue(consumer);
             }
@@ -148,6 +156,8 @@ public sealed class IngestWorker : BackgroundService
         finally
         {
             consumer.Close();
+            _writes.CompleteAdding();
+            writer.Join();
         }
     }
 
@@ -175,7 +185,7 @@ public sealed class IngestWorker : BackgroundService
         if (batch.IsEmpty) _log.LogDebug("Batch of {Topic}/{Partition} starts at offset {Offset}.", tp.Topic, tp.Partition.Value, result.Offset.Value);
         if (parsed.Rejection is { } rejection) DeadLetter(result, rejection, parsed.Raw);
         batch.Add(result.Offset.Value, parsed.Event);
-        if (batch.Messages >= _options.FlushMessages) Flush(batch, commitWith: null);
+        if (batch.Messages >= _options.FlushMessages) Enqueue(batch);
     }
 
     private void DeadLetter(ConsumeResult<byte[]?, ParsedClick> result, EventRejection rejection, byte[]? raw)
@@ -197,8 +207,7 @@ public sealed class IngestWorker : BackgroundService
                 Interlocked.CompareExchange(ref _deadLetterError, report.Error.Reason, null);
             }
         });
-        if (!_reasons.TryGetValue(code, out var count)) _reasons[code] = count = new Counter();
-        count.Value++;
+        IngestMetrics.DeadLetterReasons.WithLabels(code).Inc();
         _log.LogDebug("Dead-lettered {Topic}/{Partition}@{Offset}: {Rejection}", result.Topic, result.Partition.Value, result.Offset.Value, rejection);
     }
 
@@ -206,9 +215,9 @@ public sealed class IngestWorker : BackgroundService
     {
         long now = Environment.TickCount64;
         long interval = (long)_options.FlushInterval.TotalMilliseconds;
-        foreach (var batch in _batches.Values)
+        foreach (var batch in _batches.Values.ToList())
         {
-            if (!batch.IsEmpty && now - batch.StartedAtMs >= interval) Flush(batch, commitWith: null);
+            if (!batch.IsEmpty && now - batch.StartedAtMs >= interval) Enqueue(batch);
         }
         if (now - _lagUpdatedAtMs >= 1000)
         {
@@ -219,7 +228,8 @@ public sealed class IngestWorker : BackgroundService
 
     private void FlushAll(IConsumer<byte[]?, ParsedClick> consumer)
     {
-        foreach (var batch in _batches.Values) Flush(batch, commitWith: null);
+        foreach (var batch in _batches.Values.ToList()) Enqueue(batch);
+        Drain();
         if (_vocabulary is not null) SaveVocabulary(force: true);
     }
 
@@ -229,10 +239,9 @@ public sealed class IngestWorker : BackgroundService
     /// Writes the batch durably, then commits last+1 (class remarks, rule 2). Dead letters of the batch are
     /// acknowledged before the commit so none is lost either.
     /// </summary>
-    private void Flush(PartitionBatch batch, IConsumer<byte[]?, ParsedClick>? commitWith)
+    private void Write(PartitionBatch batch)
     {
-        if (batch.IsEmpty) return;
-        var consumer = commitWith ?? _consumer ?? throw new InvalidOperationException("No consumer to commit with.");
+        var consumer = _consumer ?? throw new InvalidOperationException("No consumer to commit with.");
         var clock = Stopwatch.StartNew();
         var id = batch.SourceId;
         long bytes = 0;
@@ -248,7 +257,17 @@ public sealed class IngestWorker : BackgroundService
         }
         if (_groupSync && files > 0) FileSystemSync.SyncFileSystemOf(_store!.Root);
         if (batch.DeadLettered > 0) AwaitDeadLetters();
-        consumer.Commit([new TopicPartitionOffset(batch.Partition, new Offset(id.LastOffset + 1))]);
+        try
+        {
+            consumer.Commit([new TopicPartitionOffset(batch.Partition, new Offset(id.LastOffset + 1))]);
+        }
+        catch (KafkaException ex) when (!ex.Error.IsFatal)
+        {
+            // Typically the partition moved to another member: its owner re-consumes from the last commit and
+            // deletes these files (class remarks, rule 3). If it is still ours, the next commit covers it.
+            _log.LogWarning("Commit of {Source} failed ({Reason}); the range will be consumed again by the partition's owner.", id, ex.Error.Reason);
+            return;
+        }
 
         clock.Stop();
         IngestMetrics.FlushDuration.Observe(clock.Elapsed.TotalSeconds);
@@ -256,15 +275,51 @@ public sealed class IngestWorker : BackgroundService
         IngestMetrics.Stored.Inc(batch.Events.Count);
         IngestMetrics.DeadLettered.Inc(batch.DeadLettered);
         IngestMetrics.BytesWritten.Inc(bytes);
-        foreach (var (reason, count) in _reasons)
-        {
-            if (count.Value > 0) IngestMetrics.DeadLetterReasons.WithLabels(reason).Inc(count.Value);
-            count.Value = 0;
-        }
         _stats.RecordFlush(id.Partition, id.LastOffset + 1, batch.Events.Count, batch.DeadLettered, files, bytes);
         _log.LogDebug("Flushed {Source}: {Events} events, {Dead} dead-lettered, {Files} files, {Bytes} bytes in {Ms} ms.",
             id, batch.Events.Count, batch.DeadLettered, files, bytes, clock.ElapsedMilliseconds);
-        batch.Clear();
+    }
+
+    /// <summary>Hands a partition's batch to the writer and starts a fresh one (blocks while two batches are queued).</summary>
+    private void Enqueue(PartitionBatch batch)
+    {
+        if (batch.IsEmpty) return;
+        var partition = batch.Partition.Partition.Value;
+        _batches[partition] = new PartitionBatch(batch.Partition, Math.Min(_options.FlushMessages, 1 << 20));
+        _writes.Add(new WriteJob(batch, null));
+    }
+
+    /// <summary>Waits until every queued batch is written and committed; throws when a write failed.</summary>
+    private void Drain()
+    {
+        using var done = new ManualResetEventSlim();
+        if (!_writes.IsAddingCompleted)
+        {
+            _writes.Add(new WriteJob(null, done));
+            done.Wait();
+        }
+        if (_writerError is { } failure) throw new IOException($"Writing a batch failed: {failure.Message}", failure);
+    }
+
+    private void WriteLoop()
+    {
+        foreach (var job in _writes.GetConsumingEnumerable())
+        {
+            if (job.Batch is not null && _writerError is null)
+            {
+                try
+                {
+                    Write(job.Batch);
+                }
+                catch (Exception ex)
+                {
+                    // Nothing after a failed batch is written or committed; the consumer thread stops the worker.
+                    _writerError = ex;
+                    _log.LogError(ex, "Writing {Source} failed.", job.Batch.SourceId);
+                }
+            }
+            job.Done?.Set();
+        }
     }
 
     /// <summary>
@@ -365,8 +420,11 @@ public sealed class IngestWorker : BackgroundService
         }
         foreach (var tpo in partitions)
         {
-            if (_batches.Remove(tpo.Partition.Value, out var batch)) Flush(batch, consumer);
+            if (_batches.TryGetValue(tpo.Partition.Value, out var batch)) Enqueue(batch);
+            _batches.Remove(tpo.Partition.Value);
         }
+        Drain(); // The next owner may sweep these partitions as soon as this handler returns.
+        _ = consumer;
         _stats.SetAssigned(0);
         _log.LogInformation("Revoked {Count} partition(s) after flushing them.", partitions.Count);
     }
