@@ -110,7 +110,7 @@ public sealed class IngestWorker : BackgroundService
         _deadLetters = deadLetters;
 
         using var consumer = new ConsumerBuilder<byte[]?, ParsedClick>(ConsumerConfig())
-            .SetValueDeserializer(new ClickMessageDeserializer(json))
+            .SetValueDeserializer(new ClickMessageDeserializer(json, _options.Validation))
             .SetPartitionsAssignedHandler(OnAssigned)
             .SetPartitionsRevokedHandler(OnRevoked)
             .SetPartitionsLostHandler(OnLost)
