@@ -83,8 +83,12 @@ internal static class IngestBenchCommand
                 return 2;
             }
 
-            // A short flush interval: the last, partial batch of each partition is not left waiting at the end of the run.
-            var ingest = new IngestOptions { Dataset = dataset, FlushMessages = flushMessages, FlushInterval = TimeSpan.FromSeconds(2), MetricsPort = 0, ConsumerGroup = "flip-bench" };
+            // Draining a backlog: flush a partition as soon as it is caught up, so its tail is not left waiting for the interval.
+            var ingest = new IngestOptions
+            {
+                Dataset = dataset, FlushMessages = flushMessages, FlushInterval = TimeSpan.FromSeconds(2), FlushOnCaughtUp = true,
+                MetricsPort = 0, ConsumerGroup = "flip-bench",
+            };
             var store = new ParquetStoreOptions { Root = storeRoot, Fsync = fsync };
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();

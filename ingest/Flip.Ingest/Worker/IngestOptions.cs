@@ -26,6 +26,13 @@ public sealed class IngestOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// Flush a partition's buffer as soon as the consumer has caught up with it (reached its end), instead of waiting for
+    /// <see cref="FlushInterval"/>. Good for draining a backlog (the tail lands at once); in a slow live stream it makes
+    /// smaller files, so the default is false.
+    /// </summary>
+    public bool FlushOnCaughtUp { get; set; }
+
+    /// <summary>
     /// Consumer group session timeout in ms. Default 10,000: a restarted worker gets its partitions back after
     /// at most this long (the group waits for the dead member's session to expire before rebalancing).
     /// </summary>
@@ -39,6 +46,12 @@ public sealed class IngestOptions
 
     /// <summary>Messages librdkafka prefetches per partition. Default 200,000.</summary>
     public int QueuedMinMessages { get; set; } = 200_000;
+
+    /// <summary>
+    /// Threads that write and commit batches while the consumer thread keeps reading (a partition always uses the
+    /// same one, so its commits stay in order). Default 2.
+    /// </summary>
+    public int Writers { get; set; } = 2;
 
     /// <summary>
     /// Hour files of one batch written at the same time. Default 4: per-file work (encoding, fsync) overlaps,
@@ -72,6 +85,7 @@ public sealed class IngestOptions
     {
         if (FlushMessages < 1) throw new ArgumentOutOfRangeException(nameof(FlushMessages), "Ingest:FlushMessages must be at least 1.");
         if (FlushInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FlushInterval), "Ingest:FlushInterval must be positive.");
+        if (Writers < 1) throw new ArgumentOutOfRangeException(nameof(Writers), "Ingest:Writers must be at least 1.");
         if (SessionTimeoutMs < 1000) throw new ArgumentOutOfRangeException(nameof(SessionTimeoutMs), "Ingest:SessionTimeoutMs must be at least 1000.");
         if (MetricsPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(MetricsPort), "Ingest:MetricsPort must be 0-65535.");
     }

@@ -50,7 +50,8 @@ public sealed class IngestWorker : BackgroundService
     private readonly IngestStatistics _stats;
     private readonly ILogger _log;
     private readonly Dictionary<int, PartitionBatch> _batches = new();
-    private readonly BlockingCollection<WriteJob> _writes = new(boundedCapacity: 2);
+    private BlockingCollection<WriteJob>[] _writes = [];
+    private readonly object _vocabularyLock = new();
     private volatile Exception? _writerError;
     private ParquetEventStore? _store;
     private FeatureVocabulary? _vocabulary;
@@ -118,10 +119,11 @@ public sealed class IngestWorker : BackgroundService
             .SetLogHandler(LogKafka)
             .Build();
         _consumer = consumer;
-        // Batches are written and committed on their own thread while this one keeps consuming (two cores busy
-        // instead of one). One writer, first in first out: a partition's batches commit in offset order.
-        var writer = new Thread(WriteLoop) { IsBackground = true, Name = "flip-ingest-writer" };
-        writer.Start();
+        // Batches are written and committed on writer threads while this one keeps consuming. A partition always goes
+        // to the same writer, first in first out, so its batches commit in offset order.
+        _writes = Enumerable.Range(0, _options.Writers).Select(_ => new BlockingCollection<WriteJob>(boundedCapacity: 2)).ToArray();
+        var writers = _writes.Select((queue, i) => new Thread(() => WriteLoop(queue)) { IsBackground = true, Name = $"flip-ingest-writer-{i}" }).ToList();
+        writers.ForEach(w => w.Start());
         consumer.Subscribe(_kafka.ClicksTopic);
         _log.LogInformation("Ingesting {Topic} from {Bootstrap} into {Store} (group {Group}, flush at {Messages} messages or {Interval}).",
             _kafka.ClicksTopic, _kafka.BootstrapServers, _store.Root, _options.ConsumerGroup, _options.FlushMessages, _options.FlushInterval);
@@ -140,7 +142,11 @@ public sealed class IngestWorker : BackgroundService
                     continue;
                 }
                 if (_writerError is { } writeFailure) throw new IOException($"Writing a batch failed: {writeFailure.Message}", writeFailure);
-                if (result is not null && !result.IsPartitionEOF) Accept(result);
+                if (result is { IsPartitionEOF: true })
+                {
+                    if (_batches.TryGetValue(result.Partition.Value, out var caughtUp)) Enqueue(caughtUp);
+                }
+                else if (result is not null) Accept(result);
                 FlushDue(consumer);
             }
             FlushAll(consumer);
@@ -156,8 +162,8 @@ public sealed class IngestWorker : BackgroundService
         finally
         {
             consumer.Close();
-            _writes.CompleteAdding();
-            writer.Join();
+            foreach (var queue in _writes) queue.CompleteAdding();
+            writers.ForEach(w => w.Join());
         }
     }
 
@@ -172,7 +178,7 @@ public sealed class IngestWorker : BackgroundService
         MaxPartitionFetchBytes = _options.MaxPartitionFetchBytes,
         FetchMaxBytes = Math.Max(52_428_800, _options.MaxPartitionFetchBytes),
         QueuedMinMessages = _options.QueuedMinMessages,
-        EnablePartitionEof = false,
+        EnablePartitionEof = _options.FlushOnCaughtUp,
     });
 
     private void Accept(ConsumeResult<byte[]?, ParsedClick> result)
@@ -230,7 +236,10 @@ public sealed class IngestWorker : BackgroundService
     {
         foreach (var batch in _batches.Values.ToList()) Enqueue(batch);
         Drain();
-        if (_vocabulary is not null) SaveVocabulary(force: true);
+        if (_vocabulary is not null)
+        {
+            lock (_vocabularyLock) SaveVocabulary(force: true);
+        }
     }
 
     private IConsumer<byte[]?, ParsedClick>? _consumer;
@@ -251,9 +260,12 @@ public sealed class IngestWorker : BackgroundService
             var written = WriteByHour(batch.Events, id.ToString());
             files = written.Count;
             foreach (var path in written) bytes += new FileInfo(path).Length;
-            foreach (var e in batch.Events) _vocabulary!.Observe(e);
-            _vocabularyDirty = true;
-            SaveVocabulary();
+            lock (_vocabularyLock)
+            {
+                foreach (var e in batch.Events) _vocabulary!.Observe(e);
+                _vocabularyDirty = true;
+                SaveVocabulary();
+            }
         }
         if (_groupSync && files > 0) FileSystemSync.SyncFileSystemOf(_store!.Root);
         if (batch.DeadLettered > 0) AwaitDeadLetters();
@@ -286,24 +298,31 @@ public sealed class IngestWorker : BackgroundService
         if (batch.IsEmpty) return;
         var partition = batch.Partition.Partition.Value;
         _batches[partition] = new PartitionBatch(batch.Partition, Math.Min(_options.FlushMessages, 1 << 20));
-        _writes.Add(new WriteJob(batch, null));
+        _writes[partition % _writes.Length].Add(new WriteJob(batch, null));
     }
 
     /// <summary>Waits until every queued batch is written and committed; throws when a write failed.</summary>
     private void Drain()
     {
-        using var done = new ManualResetEventSlim();
-        if (!_writes.IsAddingCompleted)
+        var barriers = new List<ManualResetEventSlim>();
+        foreach (var queue in _writes)
         {
-            _writes.Add(new WriteJob(null, done));
+            if (queue.IsAddingCompleted) continue;
+            var done = new ManualResetEventSlim();
+            barriers.Add(done);
+            queue.Add(new WriteJob(null, done));
+        }
+        foreach (var done in barriers)
+        {
             done.Wait();
+            done.Dispose();
         }
         if (_writerError is { } failure) throw new IOException($"Writing a batch failed: {failure.Message}", failure);
     }
 
-    private void WriteLoop()
+    private void WriteLoop(BlockingCollection<WriteJob> queue)
     {
-        foreach (var job in _writes.GetConsumingEnumerable())
+        foreach (var job in queue.GetConsumingEnumerable())
         {
             if (job.Batch is not null && _writerError is null)
             {
