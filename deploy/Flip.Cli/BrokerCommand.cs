@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Flip.Ingest.Kafka;
 using Spectre.Console;
 
@@ -51,7 +52,11 @@ internal static class BrokerCommand
             AnsiConsole.MarkupLine($"topics: {kafka.ClicksTopic} ({partitions} partitions), {kafka.DeadLetterTopic} (1 partition)");
             Console.WriteLine($"bootstrap={broker.BootstrapServers}");
             AnsiConsole.MarkupLine($"[grey]Data lives in memory; each partition keeps its newest {EmbeddedKafkaBroker.RetainedBytesPerPartition / 1048576} MiB. Ctrl+C to stop.[/]");
-            try { await Task.Delay(Timeout.Infinite, ct); }
+            // SIGTERM (docker stop, systemd) stops it as cleanly as Ctrl+C.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            try { await Task.Delay(Timeout.Infinite, stop.Token); }
             catch (OperationCanceledException) { }
             AnsiConsole.MarkupLine("Broker stopped.");
         }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Flip.Ingest.Worker;
-using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 
 namespace Flip.Cli;
@@ -27,8 +26,7 @@ internal static class IngestCommand
             try
             {
                 using var host = IngestHost.CreateBuilder(overrides).Build();
-                await host.RunAsync(ct);
-                return 0;
+                return await IngestHost.RunAsync(host, ct);
             }
             catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
             {

@@ -7,4 +7,4 @@ using Microsoft.Extensions.Hosting;
 var builder = IngestHost.CreateBuilder();
 builder.Configuration.AddCommandLine(args);
 using var host = builder.Build();
-await host.RunAsync();
+return await IngestHost.RunAsync(host);

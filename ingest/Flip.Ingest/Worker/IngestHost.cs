@@ -36,6 +36,15 @@ public static class IngestHost
         return builder;
     }
 
+    /// <summary>Runs the host until it stops; returns 0, or 1 when the ingest worker stopped on an error (already logged).</summary>
+    public static async Task<int> RunAsync(IHost host, CancellationToken cancellationToken = default)
+    {
+        // Looked up first: RunAsync disposes the host and its services.
+        var worker = host.Services.GetServices<IHostedService>().OfType<IngestWorker>().FirstOrDefault();
+        await host.RunAsync(cancellationToken);
+        return worker?.ExecuteTask is { IsFaulted: true } ? 1 : 0;
+    }
+
     /// <summary>Registers the worker, its options (sections Kafka, Ingest, Store), statistics and the metrics endpoint.</summary>
     public static IServiceCollection AddIngest(IServiceCollection services, IConfiguration configuration)
     {
