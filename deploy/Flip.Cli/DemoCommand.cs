@@ -127,7 +127,9 @@ internal static class DemoCommand
 
     /// <summary>
     /// Step 4: train a quick ID model on the store and print test AUC. The hook where the ID model trainer plugs in;
-    /// until it is part of this build the demo ends after the store summary.
+    /// until it is part of this build the demo ends after the store summary. With Flip.Trainer's ID model zoo the body
+    /// is: <c>var r = IdExperiment.Run("deepfm", store.Schema, store.ReadAll().ToList(), new IdTrainingOptions { Epochs = 1 });</c>
+    /// then print <c>r.Test</c>'s AUC and dispose <c>r.Model</c> (the store reads back chronologically, as the split needs).
     /// </summary>
     private static int TrainIdModel(ParquetEventStore store, CancellationToken ct)
     {
