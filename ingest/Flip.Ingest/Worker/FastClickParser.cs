@@ -11,17 +11,40 @@ namespace Flip.Ingest.Worker;
 /// caller asks <see cref="ClickEventJson.Deserialize"/>, which stays the single authority on rejections and their
 /// reason codes. Accepted events equal what <see cref="ClickEventJson"/> returns for the same bytes.
 /// </summary>
-internal sealed class FastClickParser
+internal sealed class FastClickParser // not thread-safe (string pools); one per consumer
 {
     private readonly DatasetSchema _schema;
     private readonly EventValidationOptions _options;
     private readonly byte[][] _fieldNames;
+    // Per-field string pools: click fields repeat heavily (gender, age, genres, titles...), so sharing one string per
+    // distinct value saves an allocation per field per event and makes later equality checks reference-equal.
+    private readonly Dictionary<string, string>[] _pools;
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>>[] _lookups;
+    private const int PoolCapacity = 65_536;
+    private const int MaxPooledLength = 128;
 
     public FastClickParser(DatasetSchema schema, EventValidationOptions options)
     {
         _schema = schema;
         _options = options;
         _fieldNames = schema.Fields.Select(f => System.Text.Encoding.UTF8.GetBytes(f.Name)).ToArray();
+        _pools = schema.Fields.Select(_ => new Dictionary<string, string>(StringComparer.Ordinal)).ToArray();
+        _lookups = _pools.Select(p => p.GetAlternateLookup<ReadOnlySpan<char>>()).ToArray();
+    }
+
+    /// <summary>The value as a string, shared with earlier events when it was seen before (bounded per field).</summary>
+    private string Pooled(int field, ref Utf8JsonReader reader)
+    {
+        int length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        if (length > MaxPooledLength) return reader.GetString()!;
+        Span<char> buffer = stackalloc char[MaxPooledLength];
+        int written = reader.CopyString(buffer);
+        var chars = buffer[..written];
+        var lookup = _lookups[field];
+        if (lookup.TryGetValue(chars, out var pooled)) return pooled;
+        var value = new string(chars);
+        if (_pools[field].Count < PoolCapacity) _pools[field][value] = value;
+        return value;
     }
 
     public ClickEvent? TryParse(ReadOnlySpan<byte> utf8)
@@ -93,7 +116,7 @@ internal sealed class FastClickParser
         {
             int field = FieldIndex(ref reader);
             if (field < 0 || values[field] is not null || !reader.Read() || reader.TokenType != JsonTokenType.String) return null;
-            var value = reader.GetString()!;
+            var value = Pooled(field, ref reader);
             if (value.Length > _options.MaxValueLength) return null;
             values[field] = value;
             found++;

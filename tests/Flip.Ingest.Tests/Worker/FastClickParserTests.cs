@@ -59,6 +59,22 @@ public class FastClickParserTests
     }
 
     [Fact]
+    public void Repeated_values_share_one_string_and_long_values_are_kept_whole()
+    {
+        var parser = new FastClickParser(SyntheticClicks.Schema, new EventValidationOptions());
+        var first = parser.TryParse(Encoding.UTF8.GetBytes(Valid))!;
+        var second = parser.TryParse(Encoding.UTF8.GetBytes(Valid.Replace("\"id\":\"a\"", "\"id\":\"b\"", StringComparison.Ordinal)))!;
+        Assert.Same(first.Values[1], second.Values[1]);
+        Assert.Equal("female", second.Values[1]);
+
+        var longTitle = new string('t', 300); // longer than the pooled limit, within MaxValueLength
+        var text = Valid.Replace("\"title\":\"T\"", $"\"title\":\"{longTitle}\"", StringComparison.Ordinal);
+        var parsed = parser.TryParse(Encoding.UTF8.GetBytes(text))!;
+        Assert.Equal(longTitle, parsed.Values[6]);
+        AssertSame(Json.Deserialize(Encoding.UTF8.GetBytes(text)).Event!, parsed);
+    }
+
+    [Fact]
     public void Every_dead_letter_sample_falls_back()
     {
         foreach (var (_, value) in DeadLetterTests.InvalidMessages().Where(m => m.Value is not null))
