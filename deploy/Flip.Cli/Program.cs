@@ -6,4 +6,5 @@ root.Subcommands.Add(DataCommands.Create());
 root.Subcommands.Add(TrainCommands.Create());
 root.Subcommands.Add(BenchCommands.Create());
 foreach (var command in FlipCommands.Create()) root.Subcommands.Add(command);
+foreach (var command in StreamingCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

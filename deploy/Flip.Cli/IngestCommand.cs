@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Flip.Ingest.Worker;
+using Spectre.Console;
+
+namespace Flip.Cli;
+
+/// <summary>`flip ingest`: runs the ingest worker (Kafka -> Parquet store) in the Generic Host until Ctrl+C / SIGTERM.</summary>
+internal static class IngestCommand
+{
+    public static Command Create()
+    {
+        var bootstrap = StreamingConfiguration.Bootstrap();
+        var store = new Option<DirectoryInfo>("--store", "-s") { Description = "Store folder (default: Store:Root from appsettings.json)" };
+        var dataset = new Option<string>("--dataset", "-d") { Description = "Schema of the events (default: Ingest:Dataset, movielens-1m)" };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Port of Prometheus /metrics, 0 = off (default: Ingest:MetricsPort, 9464)" };
+        var group = new Option<string>("--group") { Description = "Consumer group (default: Ingest:ConsumerGroup, flip-ingest)" };
+        var cmd = new Command("ingest", "Consume flip.clicks into the Parquet store (dead letters to flip.clicks.dlq), committing offsets only after files are durable");
+        foreach (var o in new Option[] { bootstrap, store, dataset, metricsPort, group }) cmd.Options.Add(o);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var overrides = StreamingConfiguration.Overrides(parse.GetValue(bootstrap));
+            if (parse.GetValue(store) is { } s) overrides["Store:Root"] = s.FullName;
+            if (parse.GetValue(dataset) is { } d) overrides["Ingest:Dataset"] = d;
+            if (parse.GetValue(metricsPort) is { } p) overrides["Ingest:MetricsPort"] = p.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (parse.GetValue(group) is { } g) overrides["Ingest:ConsumerGroup"] = g;
+            try
+            {
+                using var host = IngestHost.CreateBuilder(overrides).Build();
+                return await IngestHost.RunAsync(host, ct);
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+                return 2;
+            }
+        });
+        return cmd;
+    }
+}

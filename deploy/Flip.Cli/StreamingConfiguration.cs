@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Flip.Ingest.Kafka;
+using Microsoft.Extensions.Configuration;
+
+namespace Flip.Cli;
+
+/// <summary>Configuration for the streaming commands: appsettings.json beside flip.dll, then environment variables, then command-line overrides.</summary>
+internal static class StreamingConfiguration
+{
+    public static IConfiguration Load(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables();
+        if (overrides is not null) builder.AddInMemoryCollection(overrides);
+        return builder.Build();
+    }
+
+    public static KafkaOptions Kafka(IConfiguration configuration)
+    {
+        var options = new KafkaOptions();
+        configuration.GetSection(KafkaOptions.SectionName).Bind(options);
+        return options;
+    }
+
+    /// <summary>The override for <c>--bootstrap</c>, when given.</summary>
+    public static Dictionary<string, string?> Overrides(string? bootstrap)
+    {
+        var map = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(bootstrap)) map["Kafka:BootstrapServers"] = bootstrap;
+        return map;
+    }
+
+    public static Option<string> Bootstrap() => new("--bootstrap", "-b")
+    {
+        Description = "Kafka bootstrap servers host:port[,host:port] (default: Kafka:BootstrapServers from appsettings.json or Kafka__BootstrapServers)",
+    };
+}

@@ -1,0 +1,92 @@
+using Flip.FeatureStore.Events;
+
+namespace Flip.Ingest.Worker;
+
+/// <summary>How the ingest worker consumes, batches and flushes. Bind from configuration section <c>Ingest</c>.</summary>
+public sealed class IngestOptions
+{
+    public const string SectionName = "Ingest";
+
+    /// <summary>Dataset whose schema the events follow (a name from <c>DatasetCatalog.Names</c>). Default <c>movielens-1m</c>.</summary>
+    public string Dataset { get; set; } = "movielens-1m";
+
+    /// <summary>Kafka consumer group id. Default <c>flip-ingest</c>.</summary>
+    public string ConsumerGroup { get; set; } = "flip-ingest";
+
+    /// <summary>
+    /// A partition's buffer is flushed to Parquet once it holds this many messages (stored plus dead-lettered).
+    /// Default 100,000: big files keep Parquet's per-file cost (footer, fsync, rename) small per event.
+    /// </summary>
+    public int FlushMessages { get; set; } = 100_000;
+
+    /// <summary>
+    /// A partition's buffer is flushed once its oldest message has waited this long, so a quiet stream still
+    /// lands in the store promptly. Default 5 seconds.
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Flush a partition's buffer as soon as the consumer has caught up with it (reached its end), instead of waiting for
+    /// <see cref="FlushInterval"/>. Good for draining a backlog (the tail lands at once); in a slow live stream it makes
+    /// smaller files, so the default is false.
+    /// </summary>
+    public bool FlushOnCaughtUp { get; set; }
+
+    /// <summary>
+    /// Consumer group session timeout in ms. Default 10,000: a restarted worker gets its partitions back after
+    /// at most this long (the group waits for the dead member's session to expire before rebalancing).
+    /// </summary>
+    public int SessionTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>Heartbeat interval in ms; keep it well under a third of the session timeout. Default 1,000.</summary>
+    public int HeartbeatIntervalMs { get; set; } = 1_000;
+
+    /// <summary>Most bytes one fetch asks a partition for. Default 4 MiB (larger fetches, fewer round trips).</summary>
+    public int MaxPartitionFetchBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Messages librdkafka prefetches per partition. Default 200,000.</summary>
+    public int QueuedMinMessages { get; set; } = 200_000;
+
+    /// <summary>
+    /// Threads that write and commit batches while the consumer thread keeps reading (a partition always uses the
+    /// same one, so its commits stay in order). Default 2.
+    /// </summary>
+    public int Writers { get; set; } = 2;
+
+    /// <summary>
+    /// Hour files of one batch written at the same time. Default 4: per-file work (encoding, fsync) overlaps,
+    /// which matters when a replayed backlog spreads a batch over many event-time hours.
+    /// </summary>
+    public int WriteParallelism { get; set; } = 4;
+
+    /// <summary>
+    /// When the store fsyncs (<c>Store:Fsync</c>), make each batch durable with one <c>syncfs(2)</c> before its commit
+    /// instead of an fsync per hour file and folder (Linux; elsewhere the store fsyncs each file). Safe because files of
+    /// an uncommitted batch are deleted on restart (see <see cref="IngestWorker"/>). Default true.
+    /// </summary>
+    public bool GroupSync { get; set; } = true;
+
+    /// <summary>Port of the Prometheus <c>/metrics</c> endpoint; 0 turns it off. Default 9464.</summary>
+    public int MetricsPort { get; set; } = 9464;
+
+    /// <summary>
+    /// How often value counts are saved when no new value was admitted (new values are saved at once, before their
+    /// offsets are committed; a graceful stop always saves). Default 30 seconds.
+    /// </summary>
+    public TimeSpan VocabularySaveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Older vocabulary versions to keep beside the newest under <c>&lt;store&gt;/vocab/</c>. Default 4.</summary>
+    public int VocabularyVersionsKept { get; set; } = 4;
+
+    /// <summary>Limits applied to each message (size, id and value length, time range). Defaults as in <see cref="EventValidationOptions"/>.</summary>
+    public EventValidationOptions Validation { get; set; } = new();
+
+    internal void Validate()
+    {
+        if (FlushMessages < 1) throw new ArgumentOutOfRangeException(nameof(FlushMessages), "Ingest:FlushMessages must be at least 1.");
+        if (FlushInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FlushInterval), "Ingest:FlushInterval must be positive.");
+        if (Writers < 1) throw new ArgumentOutOfRangeException(nameof(Writers), "Ingest:Writers must be at least 1.");
+        if (SessionTimeoutMs < 1000) throw new ArgumentOutOfRangeException(nameof(SessionTimeoutMs), "Ingest:SessionTimeoutMs must be at least 1000.");
+        if (MetricsPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(MetricsPort), "Ingest:MetricsPort must be 0-65535.");
+    }
+}
