@@ -1,12 +1,9 @@
-using StoreSplit = Flip.FeatureStore.Store.ChronologicalSplit;
-
 namespace Flip.Trainer.Training;
 
 /// <summary>
 /// The paper's protocol on time-ordered samples: the first (1 − test) share is train, the rest test; the validation
 /// slice for early stopping and model selection is carved from the END of the train part, so no future data leaks
-/// into training and the test set is never used for selection. The cut points follow the feature store's
-/// <see cref="StoreSplit"/> rules, so the store and the trainer always agree on which events are test.
+/// into training and the test set is never used for selection.
 /// </summary>
 public sealed record ChronologicalSplit(int TrainCount, int ValidationCount, int TestCount)
 {
@@ -15,9 +12,9 @@ public sealed record ChronologicalSplit(int TrainCount, int ValidationCount, int
     {
         if (testFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(testFraction), $"Test share must be in (0, 1) (got {testFraction}).");
         if (validationFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(validationFraction), $"Validation share must be in (0, 1) (got {validationFraction}).");
-        int trainAll = StoreSplit.TrainCount(total, 1 - testFraction);
-        int train = StoreSplit.TrainCount(trainAll, 1 - validationFraction);
-        int validation = trainAll - train;
+        int trainAll = (int)Math.Floor(total * (1 - testFraction));
+        int validation = (int)Math.Floor(trainAll * validationFraction);
+        int train = trainAll - validation;
         if (train < 1 || validation < 1 || total - trainAll < 1)
             throw new ArgumentException($"{total} samples are too few to split into train, validation and test.", nameof(total));
         return new ChronologicalSplit(train, validation, total - trainAll);
