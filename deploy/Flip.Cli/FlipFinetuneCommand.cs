@@ -70,22 +70,13 @@ internal static class FlipFinetuneCommand
             err.MarkupLine($"[grey]{events.Count:N0} events: train {data.Train.Length:N0}, validation {data.Validation.Length:N0}, test {data.Test.Length:N0} pairs.[/]");
 
             var options = new FlipFinetuningOptions { Mode = mode, Epochs = epochs, BatchSize = batchSize, LearningRate = lr, Device = deviceName, Bf16 = bf16 };
-            using var model = new FlipFinetuneModel(plm.Model, new CtrModelIdEncoder(checkpoint.Id.Model), mode, bf16);
-            var finetuner = new FlipFinetuner(model, options);
-            var report = finetuner.Train(data.Train, data.Validation, (epoch, step, loss) =>
-            {
-                if (step % 50 == 0) err.MarkupLine($"[grey]epoch {epoch} step {step}: loss {loss:0.0000} a {model.Alpha:0.000}[/]");
-            });
-            var p = finetuner.Predict(data.Test);
-            var labels = data.Test.Select(x => (float)x.Label).ToArray();
-            var testAuc = BinaryMetrics.RocAuc(p, labels);
-            var testLogLoss = BinaryMetrics.LogLoss(p, labels);
-            if (outDir is not null)
+            var outcome = FlipFinetuneRun.Run(checkpoint, data, options, err, outDir is null ? null : model =>
                 FlipCheckpoint.SaveFinetuned(outDir, model, plm.Vocabulary, checkpoint.Id.Vocabulary, new FlipCheckpointManifest
                 {
                     Dataset = schema.Name, Ablation = checkpoint.Manifest.Ablation, PlmSource = checkpoint.Manifest.PlmSource,
                     PlmRandomlyInitialised = checkpoint.Manifest.PlmRandomlyInitialised, Heads = checkpoint.Manifest.Heads, TrainedSamples = data.Train.Length * (long)epochs,
-                });
+                }));
+            var (report, testAuc, testLogLoss) = (outcome.Report, outcome.TestAuc, outcome.TestLogLoss);
 
             var result = new
             {

@@ -78,29 +78,12 @@ internal static class FlipPretrainCommand
             var data = FlipRunData.Build(schema, events, vocabulary: null, plm.Vocabulary.Source, s.MaxLength);
             err.MarkupLine($"[grey]{events.Count:N0} events; pretraining on the train part: {data.Train.Length:N0} pairs, {data.Vocabulary.Count:N0} feature ids, {schema.FieldCount} fields.[/]");
 
-            var id = CtrModelFactory.Create(s.IdModel, data.Vocabulary.Count, schema.FieldCount);
-            id.to(device);
             var options = new FlipPretrainingOptions
             {
                 Epochs = s.Epochs, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Ablation = ablation, Device = s.Device, Bf16 = s.Bf16,
             };
-            using var model = new FlipPretrainingModel(plm.Model, new CtrModelIdEncoder(id), schema.FieldCount, data.Vocabulary.Count,
-                FlipObjectives.For(ablation), options.Heads, s.Bf16);
-            var noise = FeatureNoiseDistribution.FromVocabulary(data.Vocabulary);
-            var pretrainer = new FlipPretrainer(model, noise, plm.Vocabulary.MaskId, options);
-            var every = Math.Max(1, data.Train.Length / s.BatchSize / 20);
-            var report = pretrainer.Train(data.Train, p =>
-            {
-                if (p.Step % every == 0 || p.Step == p.TotalSteps)
-                    err.MarkupLine($"[grey]epoch {p.Epoch} step {p.Step}/{p.TotalSteps}: loss {p.Loss:0.0000} (MLM {Fmt(p.Mlm)}, MTM {Fmt(p.Mtm)}, ICL {Fmt(p.Icl)}) lr {p.LearningRate:0.##E+0}[/]");
-            });
-
             var outDir = s.Out ?? System.IO.Path.Combine(".artifacts", "flip", $"{System.IO.Path.GetFileNameWithoutExtension(s.Dataset)}-{s.Ablation}");
-            FlipCheckpoint.SavePretrained(outDir, model, plm.Vocabulary, data.Vocabulary, new FlipCheckpointManifest
-            {
-                Dataset = schema.Name, Ablation = ablation.ToString(), PlmSource = plm.Source, PlmRandomlyInitialised = plm.IsRandomlyInitialised,
-                Heads = options.Heads, TrainedSamples = report.Samples,
-            });
+            var report = FlipPretrainRun.TrainAndSave(plm, data, s.IdModel, options, outDir, device, err);
             Print(report, plm, outDir, s, data);
             return 0;
         }
@@ -111,7 +94,7 @@ internal static class FlipPretrainCommand
         }
     }
 
-    static string Fmt(double? v) => v is { } x ? x.ToString("0.0000") : "off";
+    static string Fmt(double? v) => FlipPretrainRun.Fmt(v);
 
     static void Print(FlipPretrainingReport r, BertCheckpoint plm, string outDir, Settings s, FlipRunData data)
     {
