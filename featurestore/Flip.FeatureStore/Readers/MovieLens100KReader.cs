@@ -40,42 +40,9 @@ public sealed class MovieLens100KReader : DatasetReaderBase
 
     private protected override DatasetSchema DescribedSchema => Schema;
 
-    private protected override void ReadAll(List<ClickEvent> events, MalformedRows malformed)
-    {
-        var users = ReadUsers(malformed);
-        var items = ReadItems(ReadGenres(), malformed);
-        var rule = Schema.LabelRule;
-        var seen = new PairSet(MaxKey(users), MaxKey(items)); // (user, item) pairs: the id must stay unique
-        using var r = new DelimitedFileReader(_data, Encoding.Latin1, "\t", 4);
-        while (r.ReadNext())
-        {
-            Stats.RowsRead++;
-            string? problem = r.CheckFieldCount(4);
-            if (problem is null
-                && r.TryInt(0, "user id", out int userId, out problem)
-                && r.TryInt(1, "item id", out int itemId, out problem)
-                && r.TryInt(2, "rating", out int rating, out problem)
-                && r.TryLong(3, "timestamp", out long seconds, out problem))
-            {
-                if (!users.TryGetValue(userId, out var user)) problem = $"unknown user id {userId} (not in u.user)";
-                else if (!items.TryGetValue(itemId, out var item)) problem = $"unknown item id {itemId} (not in u.item)";
-                else if (rating is < 1 or > 5) problem = $"rating {rating} is outside 1-5";
-                else if (seconds is < 0 or > 253_402_300_799) problem = $"timestamp {seconds} is out of range";
-                else if (!seen.Add(userId, itemId)) problem = $"user {userId} rated item {itemId} twice";
-                else
-                {
-                    int? label = rule.Apply(rating);
-                    if (label is null) { Stats.DroppedByLabelRule++; continue; }
-                    var values = new string[8];
-                    Array.Copy(user, values, 5);
-                    Array.Copy(item, 0, values, 5, 3);
-                    events.Add(new ClickEvent(string.Concat("ml100k-", user[0], "-", item[0]), DateTime.UnixEpoch.AddSeconds(seconds), values, (byte)label.Value));
-                    continue;
-                }
-            }
-            malformed.Report(r.File, r.LineNumber, problem!);
-        }
-    }
+    private protected override void ReadAll(List<ClickEvent> events, MalformedRows malformed) =>
+        MovieLensRatings.Read(_data, "\t", ReadUsers(malformed), ReadItems(ReadGenres(), malformed), Schema.LabelRule, Stats, malformed, events,
+            idPrefix: "ml100k-", itemNoun: "item", usersFile: "u.user", itemsFile: "u.item");
 
     /// <summary>Genre names by flag position: u.genre lines <c>name|index</c> (indexes 0..n-1, each once).</summary>
     private IReadOnlyList<string> ReadGenres()
@@ -154,12 +121,5 @@ public sealed class MovieLens100KReader : DatasetReaderBase
             malformed.Report(r.File, r.LineNumber, problem!);
         }
         return items;
-    }
-
-    private static int MaxKey(Dictionary<int, string[]> byId)
-    {
-        int max = 0;
-        foreach (int id in byId.Keys) max = Math.Max(max, id);
-        return max;
     }
 }

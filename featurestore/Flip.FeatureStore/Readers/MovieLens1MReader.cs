@@ -42,50 +42,9 @@ public sealed class MovieLens1MReader : DatasetReaderBase
     private protected override DatasetSchema DescribedSchema => Schema;
 
     // Fully optimized from the first call: the single pass over ~0.5M lines would otherwise start in tier-0 code.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private protected override void ReadAll(List<ClickEvent> events, MalformedRows malformed)
-    {
-        var users = ReadUsers(malformed);
-        var movies = ReadMovies(malformed);
-        var rule = Schema.LabelRule;
-        var seen = new PairSet(MaxKey(users), MaxKey(movies)); // (user, movie) pairs: the id must stay unique
-        using var r = new DelimitedFileReader(_ratings, Encoding.Latin1, "::", 4);
-        while (r.ReadNext())
-        {
-            Stats.RowsRead++;
-            string? problem = r.CheckFieldCount(4);
-            if (problem is null
-                && r.TryInt(0, "user id", out int userId, out problem)
-                && r.TryInt(1, "movie id", out int movieId, out problem)
-                && r.TryInt(2, "rating", out int rating, out problem)
-                && r.TryLong(3, "timestamp", out long seconds, out problem))
-            {
-                if (!users.TryGetValue(userId, out var user)) problem = $"unknown user id {userId} (not in users.dat)";
-                else if (!movies.TryGetValue(movieId, out var movie)) problem = $"unknown movie id {movieId} (not in movies.dat)";
-                else if (rating is < 1 or > 5) problem = $"rating {rating} is outside 1-5";
-                else if (seconds < 0 || seconds > MaxUnixSeconds) problem = $"timestamp {seconds} is out of range";
-                else if (!seen.Add(userId, movieId)) problem = $"user {userId} rated movie {movieId} twice";
-                else
-                {
-                    int? label = rule.Apply(rating);
-                    if (label is null) { Stats.DroppedByLabelRule++; continue; }
-                    var values = new string[8];
-                    Array.Copy(user, values, 5);
-                    Array.Copy(movie, 0, values, 5, 3);
-                    events.Add(new ClickEvent(
-                        string.Concat("ml1m-", user[0], "-", movie[0]),
-                        DateTime.UnixEpoch.AddSeconds(seconds),
-                        values,
-                        (byte)label.Value));
-                    continue;
-                }
-            }
-            malformed.Report(r.File, r.LineNumber, problem!);
-        }
-    }
-
-    /// <summary>Largest accepted timestamp: 9999-12-31, the end of <see cref="DateTime"/>.</summary>
-    private const long MaxUnixSeconds = 253_402_300_799;
+    private protected override void ReadAll(List<ClickEvent> events, MalformedRows malformed) =>
+        MovieLensRatings.Read(_ratings, "::", ReadUsers(malformed), ReadMovies(malformed), Schema.LabelRule, Stats, malformed, events,
+            idPrefix: "ml1m-", itemNoun: "movie", usersFile: "users.dat", itemsFile: "movies.dat");
 
     /// <summary>User id -> [user_id, gender, age, occupation, zip_code] texts, shared by all of the user's events.</summary>
     private Dictionary<int, string[]> ReadUsers(MalformedRows malformed)
@@ -142,11 +101,4 @@ public sealed class MovieLens1MReader : DatasetReaderBase
 
     /// <summary>"Animation|Children's|Comedy" -> "Animation, Children's, Comedy".</summary>
     internal static string GenreText(string pipeSeparated) => pipeSeparated.Replace("|", ", ", StringComparison.Ordinal);
-
-    private static int MaxKey(Dictionary<int, string[]> byId)
-    {
-        int max = 0;
-        foreach (int id in byId.Keys) max = Math.Max(max, id);
-        return max;
-    }
 }
