@@ -58,7 +58,7 @@ internal static class BenchFlipCommand
 
     static int Run(Settings s)
     {
-        var err = IdRunConsole.Create();
+        var err = CliConsole.Error();
         var checkpointDir = Path.Combine(Path.GetTempPath(), $"flip-bench-{Environment.ProcessId}");
         try
         {

@@ -37,7 +37,7 @@ internal static class BenchIdCommand
     private static int Run(ParseResult parse, IdTrainingCliOptions training, string dataset, DirectoryInfo path, string modelList,
         DirectoryInfo? output, bool asJson)
     {
-        var console = IdRunConsole.Create();
+        var console = CliConsole.Error();
         try
         {
             var options = training.Read(parse);

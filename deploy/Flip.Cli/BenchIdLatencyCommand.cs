@@ -31,7 +31,7 @@ internal static class BenchIdLatencyCommand
 
     private static int Run(string dataset, DirectoryInfo path, string modelName, string batchList, int iterations, int trainBatch, int trainSteps, int threads, bool asJson)
     {
-        var console = IdRunConsole.Create();
+        var console = CliConsole.Error();
         try
         {
             var sizes = batchList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -56,7 +56,7 @@ internal static class BenchPairsCommand
 
     private static int Run(string dataset, DirectoryInfo path, int maxLength, string vocabPath, int batchSize, int repeat, bool asJson)
     {
-        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var err = CliConsole.Error();
         if (batchSize < 1 || repeat < 1)
         {
             err.MarkupLine("[red]error:[/] --batch-size and --repeat must be at least 1.");

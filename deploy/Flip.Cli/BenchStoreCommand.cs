@@ -60,7 +60,7 @@ internal static class BenchStoreCommand
 
     private static int Run(string dataset, DirectoryInfo path, DirectoryInfo? output, ParquetStoreOptions options, bool asJson)
     {
-        var status = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var status = CliConsole.Error();
         string root = output?.FullName ?? Path.Combine(Path.GetTempPath(), "flip-bench-store-" + Guid.NewGuid().ToString("N"));
         try
         {

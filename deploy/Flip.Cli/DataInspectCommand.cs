@@ -38,7 +38,7 @@ internal static class DataInspectCommand
     private static int Run(string dataset, DirectoryInfo path, bool asJson, bool skipMalformed)
     {
         // Progress goes to stderr so that --json output on stdout stays clean.
-        var status = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var status = CliConsole.Error();
         status.Profile.Width = 1000; // an error stays on one line, whatever the terminal width
         DatasetSummary summary;
         try

@@ -39,7 +39,7 @@ internal static class DataPairsCommand
 
     private static int Run(string dataset, DirectoryInfo path, int limit, bool asJson, int maxLength, string vocabPath)
     {
-        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var err = CliConsole.Error();
         if (limit < 1)
         {
             err.MarkupLine("[red]error:[/] --limit must be at least 1.");

@@ -54,7 +54,7 @@ internal static class FlipFinetuneCommand
     static int Run(string from, string dataset, string path, string modeName, int epochs, int batchSize, double lr, int? limit, int maxLength,
         string deviceName, bool bf16, int threads, string? outDir, bool asJson)
     {
-        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var err = CliConsole.Error();
         try
         {
             if (!Modes.TryGetValue(modeName, out var mode))

@@ -64,7 +64,7 @@ internal static class FlipPretrainCommand
 
     static int Run(Settings s)
     {
-        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var err = CliConsole.Error();
         try
         {
             var ablation = FlipObjectives.Parse(s.Ablation);

@@ -6,11 +6,9 @@ using Spectre.Console;
 
 namespace Flip.Cli;
 
-/// <summary>Console plumbing shared by `train id` and `bench id`: a stderr console (stdout stays clean for --json) and a progress bar.</summary>
+/// <summary>Console plumbing shared by `train id`, `bench id` and the demo: a progress bar over an ID model run.</summary>
 internal static class IdRunConsole
 {
-    public static IAnsiConsole Create() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-
     /// <summary>Runs one experiment, showing a progress bar per epoch unless <paramref name="showProgress"/> is false.</summary>
     public static IdExperimentResult Train(IAnsiConsole console, string model, DatasetSchema schema, IReadOnlyList<ClickEvent> events,
         IdTrainingOptions options, bool showProgress)

@@ -38,7 +38,7 @@ internal static class TrainIdCommand
 
     private static int Run(ParseResult parse, IdTrainingCliOptions training, string dataset, DirectoryInfo path, string modelName, bool asJson, DirectoryInfo? save)
     {
-        var console = IdRunConsole.Create();
+        var console = CliConsole.Error();
         try
         {
             var options = training.Read(parse);
