@@ -30,15 +30,17 @@ public sealed class FlipBatch : IDisposable
     public static FlipBatch Create(IReadOnlyList<TextTabularPair> pairs, Device device)
     {
         var (b, l, f) = Shape(pairs);
-        return new FlipBatch
-        {
-            Size = b,
-            TokenIds = Long(pairs.SelectMany(p => p.TokenIds.Take(l)), b, l, device),
-            AttentionMask = Long(pairs.SelectMany(p => p.AttentionMask.Take(l).Select(m => (int)m)), b, l, device),
-            FeatureIds = Long(pairs.SelectMany(p => p.FeatureIds), b, f, device),
-            Labels = tensor(pairs.Select(p => (float)p.Label).ToArray(), device: device),
-        };
+        var (tokens, mask, features, labels) = Unmasked(pairs, b, l, f, device);
+        return new FlipBatch { Size = b, TokenIds = tokens, AttentionMask = mask, FeatureIds = features, Labels = labels };
     }
+
+    /// <summary>The unmasked views every batch carries: tokens and attention mask cut to <paramref name="l"/>, feature ids, labels.</summary>
+    private static (Tensor TokenIds, Tensor AttentionMask, Tensor FeatureIds, Tensor Labels) Unmasked(
+        IReadOnlyList<TextTabularPair> pairs, int b, int l, int f, Device device) => (
+        Long(pairs.SelectMany(p => p.TokenIds.Take(l)), b, l, device),
+        Long(pairs.SelectMany(p => p.AttentionMask.Take(l).Select(m => (int)m)), b, l, device),
+        Long(pairs.SelectMany(p => p.FeatureIds), b, f, device),
+        tensor(pairs.Select(p => (float)p.Label).ToArray(), device: device));
 
     /// <summary>Pretraining batch: masks both views and draws <paramref name="noiseSamples"/> NCE noise ids per masked field.</summary>
     public static FlipBatch CreateMasked(IReadOnlyList<TextTabularPair> pairs, FlipMasker masker, FeatureNoiseDistribution noise, int noiseSamples, Random random, Device device)
@@ -65,13 +67,14 @@ public sealed class FlipBatch : IDisposable
             }
         var fieldsWithNoise = Enumerable.Range(0, f).Select(noise.FieldHasIds).ToArray();
         var tabularMask = masked.SelectMany(m => m.MaskedFields.Select((x, field) => x && fieldsWithNoise[field])).ToArray();
+        var (tokens, mask, features, labels) = Unmasked(pairs, b, l, f, device);
         return new FlipBatch
         {
             Size = b,
-            TokenIds = Long(pairs.SelectMany(p => p.TokenIds.Take(l)), b, l, device),
-            AttentionMask = Long(pairs.SelectMany(p => p.AttentionMask.Take(l).Select(m => (int)m)), b, l, device),
-            FeatureIds = Long(pairs.SelectMany(p => p.FeatureIds), b, f, device),
-            Labels = tensor(pairs.Select(p => (float)p.Label).ToArray(), device: device),
+            TokenIds = tokens,
+            AttentionMask = mask,
+            FeatureIds = features,
+            Labels = labels,
             MaskedTokenIds = Long(masked.SelectMany(m => m.TokenIds.Take(l)), b, l, device),
             MlmLabels = Long(masked.SelectMany(m => m.MlmLabels.Take(l)), b, l, device),
             MaskedFeatureIds = Long(masked.SelectMany(m => m.FeatureIds), b, f, device),
