@@ -5,6 +5,7 @@ using Confluent.Kafka;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Readers;
 using Flip.FeatureStore.Store;
+using Flip.Hosting;
 using Flip.Ingest.Kafka;
 using Flip.Ingest.Pipeline;
 using Flip.Ingest.Replay;

@@ -1,3 +1,4 @@
+using Flip.Hosting;
 namespace Flip.Ingest.Kafka;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Confluent.Kafka;
+using Flip.Hosting;
 using Flip.Ingest.Kafka;
 
 namespace Flip.Ingest.Tests.Kafka;
