@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using Flip.Ingest.Kafka;
-using Flip.Ingest.Replay;
+using Flip.Ingest.Dev.Replay;
 using Microsoft.Extensions.Configuration;
 
 namespace Flip.Ingest.Tests.Kafka;
