@@ -7,6 +7,7 @@ using Flip.FeatureStore.Readers;
 using Flip.FeatureStore.Store;
 using Flip.FeatureStore.Vocabulary;
 using Flip.Ingest.Dev.Kafka;
+using Flip.Hosting;
 using Flip.Ingest.Kafka;
 using Flip.Ingest.Pipeline;
 using Flip.Ingest.Dev.Replay;

@@ -1,4 +1,4 @@
-using Flip.Ingest.Kafka;
+using Flip.Hosting;
 
 namespace Flip.Ingest.Dev.Kafka;
 

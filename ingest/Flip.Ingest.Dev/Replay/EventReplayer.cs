@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Schema;
+using Flip.Hosting;
 using Flip.Ingest.Kafka;
 
 namespace Flip.Ingest.Dev.Replay;

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Flip.Hosting;
 using Flip.Ingest.Kafka;
 using Flip.Ingest.Dev.Replay;
 using Microsoft.Extensions.Configuration;

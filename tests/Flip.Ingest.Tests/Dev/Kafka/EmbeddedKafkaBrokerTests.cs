@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Confluent.Kafka;
 using Flip.Ingest.Dev.Kafka;
+using Flip.Hosting;
 using Flip.Ingest.Kafka;
 
 namespace Flip.Ingest.Tests.Dev.Kafka;
