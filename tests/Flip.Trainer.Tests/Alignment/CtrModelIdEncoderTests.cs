@@ -21,14 +21,14 @@ public sealed class CtrModelIdEncoderTests
         Assert.Contains(model.named_parameters(), p => p.name.StartsWith("id_model.embedding.", StringComparison.Ordinal));
 
         using var batch = FlipTestModels.MaskedBatch();
-        using var losses = model.ComputeLosses(batch);
+        using var losses = model.call(batch);
         Assert.True(losses.Mlm.HasValue && losses.Mtm.HasValue && losses.Icl.HasValue);
         losses.Total.backward();
         Assert.True(id.Model.Embedding.parameters().First().grad!.abs().sum().item<float>() > 0);
 
         using var finetune = new FlipFinetuneModel(model.Plm, id, FlipFinetuneMode.Flip);
         using var plain = FlipBatch.Create(SyntheticPairs.Many(4, 1), CPU);
-        using var prediction = finetune.Forward(plain);
+        using var prediction = finetune.call(plain);
         Assert.Equal([4L], prediction.Logit.shape);
     }
 }

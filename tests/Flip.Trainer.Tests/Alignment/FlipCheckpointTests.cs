@@ -45,8 +45,8 @@ public sealed class FlipCheckpointTests : IDisposable
         using var batch = FlipTestModels.MaskedBatch();
         plm.Model.eval();
         idModel.eval();
-        using var expectedText = model.Plm.Bert.Forward(batch.TokenIds, batch.AttentionMask);
-        using var actualText = plm.Model.Bert.Forward(batch.TokenIds, batch.AttentionMask);
+        using var expectedText = model.Plm.Bert.call(batch.TokenIds, batch.AttentionMask);
+        using var actualText = plm.Model.Bert.call(batch.TokenIds, batch.AttentionMask);
         Assert.True(expectedText.equal(actualText).all().item<bool>());
         Assert.True(id.Model.forward(batch.FeatureIds).Representation.equal(idModel.forward(batch.FeatureIds).Representation).all().item<bool>());
 
@@ -55,8 +55,8 @@ public sealed class FlipCheckpointTests : IDisposable
             FlipObjectives.For(FlipAblation.None), FlipTestModels.Heads);
         fresh.eval();
         FlipCheckpoint.LoadHeads(_dir, fresh);
-        using var a = model.ComputeLosses(batch);
-        using var b = fresh.ComputeLosses(batch);
+        using var a = model.call(batch);
+        using var b = fresh.call(batch);
         Assert.Equal(a.Total.item<float>(), b.Total.item<float>(), 5);
     }
 

@@ -22,7 +22,7 @@ public sealed class FlipFinetuneModelTests
         using var model = Model(FlipFinetuneMode.Flip);
         model.eval();
         using var batch = FlipBatch.Create(SyntheticPairs.Many(8, 2), CPU);
-        using var prediction = model.Forward(batch);
+        using var prediction = model.call(batch);
 
         Assert.Equal(0.5, model.Alpha, 6);
         var expected = 0.5 * prediction.IdLogit! + 0.5 * prediction.PlmLogit!;
@@ -55,13 +55,13 @@ public sealed class FlipFinetuneModelTests
     {
         using var model = Model(mode);
         using var batch = FlipBatch.Create(SyntheticPairs.Many(8, 2), CPU);
-        using var prediction = model.Forward(batch);
+        using var prediction = model.call(batch);
         Assert.Equal(mode == FlipFinetuneMode.FlipId, prediction.IdLogit is not null);
         Assert.Equal(mode == FlipFinetuneMode.FlipPlm, prediction.PlmLogit is not null);
         using var loss = model.Loss(prediction, batch.Labels);
         loss.backward();
         var idGrad = model.IdModel.Module.parameters().First().grad;
-        var plmGrad = model.plm.Bert.encoder.layer[1].output.dense.weight!.grad;
+        var plmGrad = model.Plm.named_parameters().Single(p => p.name == "bert.encoder.layer.1.output.dense.weight").parameter.grad;
         Assert.Equal(mode == FlipFinetuneMode.FlipId, idGrad is not null && idGrad.abs().sum().item<float>() > 0);
         Assert.Equal(mode == FlipFinetuneMode.FlipPlm, plmGrad is not null && plmGrad.abs().sum().item<float>() > 0);
     }

@@ -17,7 +17,7 @@ public sealed class FlipPretrainingModelTests
 
         FlipLosses Step()
         {
-            var losses = model.ComputeLosses(batch);
+            var losses = model.call(batch);
             optimizer.zero_grad();
             losses.Total.backward();
             optimizer.step();
@@ -49,15 +49,15 @@ public sealed class FlipPretrainingModelTests
     {
         using var model = FlipTestModels.Pretraining(ablation);
         using var batch = FlipTestModels.MaskedBatch(ablation: ablation);
-        using var losses = model.ComputeLosses(batch);
+        using var losses = model.call(batch);
 
         Assert.Equal(mlm, losses.Mlm.HasValue);
         Assert.Equal(mtm, losses.Mtm.HasValue);
         Assert.Equal(icl, losses.Icl.HasValue);
         Assert.True(float.IsFinite(losses.Total.item<float>()));
         var joint = ablation != FlipAblation.WithoutJointReconstruction;
-        Assert.Equal(joint ? 16 : 0, model.mlm_head.RowSize);
-        Assert.Equal(joint ? 32 : 0, model.mtm_head.TextSize);
+        Assert.Equal(joint ? 16 : 0, model.MlmHead.RowSize);
+        Assert.Equal(joint ? 32 : 0, model.MtmHead.TextSize);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class FlipPretrainingModelTests
         using var model = FlipTestModels.Pretraining(FlipAblation.WithoutJointReconstruction);
         model.eval();
         using var batch = FlipTestModels.MaskedBatch();
-        using var before = model.ComputeLosses(batch);
+        using var before = model.call(batch);
         // Changing the unmasked row's ids and the unmasked text must not change MLM or MTM now.
         using var other = FlipTestModels.MaskedBatch(seed: 99);
         var mixed = new FlipBatch
@@ -75,14 +75,14 @@ public sealed class FlipPretrainingModelTests
             MaskedTokenIds = batch.MaskedTokenIds, MlmLabels = batch.MlmLabels, MaskedFeatureIds = batch.MaskedFeatureIds, TabularMask = batch.TabularMask,
             NceCandidates = batch.NceCandidates, NceLogNoise = batch.NceLogNoise,
         };
-        using var after = model.ComputeLosses(mixed);
+        using var after = model.call(mixed);
         Assert.Equal(before.Mlm!.Value, after.Mlm!.Value, 5);
         Assert.Equal(before.Mtm!.Value, after.Mtm!.Value, 5);
 
         using var jointModel = FlipTestModels.Pretraining();
         jointModel.eval();
-        using var jointBefore = jointModel.ComputeLosses(batch);
-        using var jointAfter = jointModel.ComputeLosses(mixed);
+        using var jointBefore = jointModel.call(batch);
+        using var jointAfter = jointModel.call(mixed);
         Assert.NotEqual(jointBefore.Mlm!.Value, jointAfter.Mlm!.Value, 5);
         Assert.NotEqual(jointBefore.Mtm!.Value, jointAfter.Mtm!.Value, 5);
     }
@@ -121,14 +121,14 @@ public sealed class FlipPretrainingModelTests
         bf16.eval();
         using var batch = FlipTestModels.MaskedBatch();
 
-        using var a = fp32.ComputeLosses(batch);
-        using var b = bf16.ComputeLosses(batch);
+        using var a = fp32.call(batch);
+        using var b = bf16.call(batch);
         Assert.True(bf16.Text.IsBf16);
         foreach (var (x, y) in new[] { (a.Mlm, b.Mlm), (a.Mtm, b.Mtm), (a.Icl, b.Icl) })
             Assert.InRange(Math.Abs(x!.Value - y!.Value) / x.Value, 0, 0.03);
 
         // One optimizer step: gradients reach the fp32 masters, which stay fp32 and move.
-        var master = bf16.Plm.Bert.encoder.layer[0].attention.self.query.weight!;
+        var master = Parameter(bf16.Plm, "bert.encoder.layer.0.attention.self.query.weight");
         var before = master.detach().clone();
         using var optimizer = optim.AdamW(bf16.parameters(), lr: 1e-3);
         optimizer.zero_grad();
@@ -140,7 +140,7 @@ public sealed class FlipPretrainingModelTests
         Assert.Equal(ScalarType.Float32, master.dtype);
         Assert.False(master.allclose(before));
         bf16.Text.MarkStale();
-        using var c = bf16.ComputeLosses(batch);
+        using var c = bf16.call(batch);
         Assert.NotEqual(b.Total.item<float>(), c.Total.item<float>());
     }
 
@@ -183,11 +183,11 @@ public sealed class FlipPretrainingModelTests
     public void NoPretrainingAblationDoesNothing()
     {
         using var model = FlipTestModels.Pretraining(FlipAblation.NoPretraining);
-        var before = model.Plm.Bert.encoder.layer[0].output.dense.weight!.detach().clone();
+        var before = Parameter(model.Plm, "bert.encoder.layer.0.output.dense.weight").detach().clone();
         var report = new FlipPretrainer(model, SyntheticPairs.Noise(), TinyBert.Vocabulary.MaskId,
             new FlipPretrainingOptions { Ablation = FlipAblation.NoPretraining, Heads = FlipTestModels.Heads }).Train(SyntheticPairs.Many(16, 1));
         Assert.Equal(0, report.Steps);
-        Assert.True(model.Plm.Bert.encoder.layer[0].output.dense.weight!.equal(before).all().item<bool>());
+        Assert.True(Parameter(model.Plm, "bert.encoder.layer.0.output.dense.weight").equal(before).all().item<bool>());
     }
 
     [Fact]
@@ -198,4 +198,7 @@ public sealed class FlipPretrainingModelTests
         var e = Assert.Throws<ArgumentException>(() => FlipObjectives.Parse("w/o"));
         Assert.Contains("no-mlm", e.Message);
     }
+
+    static TorchSharp.Modules.Parameter Parameter(TorchSharp.torch.nn.Module module, string name) =>
+        module.named_parameters().Single(p => p.name == name).parameter;
 }

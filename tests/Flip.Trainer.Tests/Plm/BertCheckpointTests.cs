@@ -56,8 +56,8 @@ public sealed class BertCheckpointTests : IDisposable
         Assert.Equal(TinyBert.Config(), loaded.Config);
         Assert.Equal(TinyBert.Vocabulary.Tokens, loaded.Vocabulary.Tokens);
         var (ids, mask) = Batch();
-        using var expected = model.Forward(ids, mask);
-        using var actual = loaded.Model.Forward(ids, mask);
+        using var expected = model.call(ids, mask);
+        using var actual = loaded.Model.call(ids, mask);
         Assert.True(expected.equal(actual).all().item<bool>());
     }
 
@@ -106,8 +106,8 @@ public sealed class BertCheckpointTests : IDisposable
         Assert.Contains(loaded.Warnings, w => w.Contains("unexpected tensor(s) ignored: cls.seq_relationship.weight"));
         Assert.Contains(loaded.Warnings, w => w.Contains("left randomly initialised") && w.Contains("cls.predictions.bias"));
         var (ids, mask) = Batch();
-        using var expected = model.Bert.Forward(ids, mask);
-        using var actual = loaded.Model.Bert.Forward(ids, mask);
+        using var expected = model.Bert.call(ids, mask);
+        using var actual = loaded.Model.Bert.call(ids, mask);
         Assert.True(expected.equal(actual).all().item<bool>());
     }
 

@@ -41,7 +41,7 @@ public static class FlipCheckpoint
         manifest.Stage = "finetuned";
         manifest.Mode = model.Mode.ToString();
         manifest.Alpha = model.Alpha;
-        Save(directory, model.plm, plmVocabulary, model.IdModel, vocabulary, heads, manifest);
+        Save(directory, model.Plm, plmVocabulary, model.IdModel, vocabulary, heads, manifest);
     }
 
     static void Save(string directory, BertForMaskedLM plm, BertVocabulary plmVocabulary, IFlipIdEncoder id, FeatureVocabulary vocabulary,

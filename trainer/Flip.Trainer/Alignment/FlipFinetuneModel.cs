@@ -1,8 +1,8 @@
 using Flip.Trainer.Plm;
 using TorchSharp;
+using TorchSharp.Utils;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Flip.Trainer.Alignment;
@@ -34,39 +34,42 @@ public sealed record FlipPrediction(Tensor Logit, Tensor? IdLogit, Tensor? PlmLo
 /// a·ID + (1−a)·PLM with learnable a; loss = BCE(y) + BCE(y_ID) + BCE(y_PLM). Modules: <c>plm.*</c>,
 /// <c>id_model.*</c>, <c>plm_head.*</c>, <c>alpha</c>.
 /// </summary>
-public sealed class FlipFinetuneModel : Module
+/// <remarks>forward(batch) → the logits of the mode's branches.</remarks>
+public sealed class FlipFinetuneModel : nn.Module<FlipBatch, FlipPrediction>
 {
-#pragma warning disable IDE1006
-    internal readonly BertForMaskedLM plm;
-    internal readonly Linear plm_head;
-    internal readonly Parameter alpha;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "plm")]
+    readonly BertForMaskedLM _plm;
+    [ComponentName(Name = "plm_head")]
+    readonly Linear _plmHead;
+    [ComponentName(Name = "alpha")]
+    readonly Parameter _alpha;
     readonly MixedPrecisionPlm _text;
 
     /// <param name="initialAlpha">Starting a. Default 0.5 (both branches weighted equally).</param>
     public FlipFinetuneModel(BertForMaskedLM plm, IFlipIdEncoder idModel, FlipFinetuneMode mode, bool bf16 = false, double initialAlpha = 0.5)
         : base(nameof(FlipFinetuneModel))
     {
-        this.plm = plm;
+        _plm = plm;
         IdModel = idModel;
         Mode = mode;
         var device = plm.parameters().First().device;
-        plm_head = Linear(plm.Config.HiddenSize, 1);
-        plm_head.to(device);
-        alpha = new Parameter(tensor((float)initialAlpha, device: device));
+        _plmHead = nn.Linear(plm.Config.HiddenSize, 1);
+        _plmHead.to(device);
+        _alpha = new Parameter(tensor((float)initialAlpha, device: device));
         RegisterComponents();
         register_module("id_model", idModel.Module);
         _text = new MixedPrecisionPlm(plm, bf16);
     }
 
     public FlipFinetuneMode Mode { get; }
+    public BertForMaskedLM Plm => _plm;
     public IFlipIdEncoder IdModel { get; }
     public MixedPrecisionPlm Text => _text;
 
     /// <summary>The current mixing weight a of the ID logit.</summary>
-    public double Alpha => alpha.item<float>();
+    public double Alpha => _alpha.item<float>();
 
-    public FlipPrediction Forward(FlipBatch batch)
+    public override FlipPrediction forward(FlipBatch batch)
     {
         using var scope = NewDisposeScope();
         Tensor? id = null, plmLogit = null;
@@ -74,13 +77,13 @@ public sealed class FlipFinetuneModel : Module
         if (Mode != FlipFinetuneMode.FlipId)
         {
             var text = _text.Encode(batch.TokenIds, batch.AttentionMask);
-            plmLogit = plm_head.forward(text.select(1, 0)).squeeze(1);
+            plmLogit = _plmHead.call(text.select(1, 0)).squeeze(1);
         }
         var logit = Mode switch
         {
             FlipFinetuneMode.FlipId => id!.alias(),
             FlipFinetuneMode.FlipPlm => plmLogit!.alias(),
-            _ => alpha * id! + (1 - alpha) * plmLogit!,
+            _ => _alpha * id! + (1 - _alpha) * plmLogit!,
         };
         return new FlipPrediction(logit.MoveToOuterDisposeScope(), id?.MoveToOuterDisposeScope(), plmLogit?.MoveToOuterDisposeScope());
     }

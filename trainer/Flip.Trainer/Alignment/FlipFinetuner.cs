@@ -37,7 +37,7 @@ public sealed class FlipFinetuner(FlipFinetuneModel model, FlipFinetuningOptions
                 cancellation.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 using var batch = FlipBatch.Create(order.Skip(start).Take(options.BatchSize).Select(i => train[i]).ToArray(), device);
-                using var prediction = model.Forward(batch);
+                using var prediction = model.call(batch);
                 using var loss = model.Loss(prediction, batch.Labels);
                 optimizer.zero_grad();
                 loss.backward();
@@ -68,7 +68,7 @@ public sealed class FlipFinetuner(FlipFinetuneModel model, FlipFinetuningOptions
     /// <summary>Click probabilities σ(final logit), in input order.</summary>
     public float[] Predict(IReadOnlyList<TextTabularPair> pairs)
     {
-        var device = model.plm.parameters().First().device;
+        var device = model.Plm.parameters().First().device;
         var wasTraining = model.training;
         model.eval();
         var result = new List<float>(pairs.Count);
@@ -77,7 +77,7 @@ public sealed class FlipFinetuner(FlipFinetuneModel model, FlipFinetuningOptions
             {
                 using var scope = NewDisposeScope();
                 using var batch = FlipBatch.Create(pairs.Skip(start).Take(options.BatchSize).ToArray(), device);
-                using var prediction = model.Forward(batch);
+                using var prediction = model.call(batch);
                 result.AddRange(prediction.Logit.sigmoid().cpu().data<float>().ToArray());
             }
         model.train(wasTraining);

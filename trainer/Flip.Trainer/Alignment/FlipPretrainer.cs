@@ -17,6 +17,7 @@ public sealed class FlipPretrainer(FlipPretrainingModel model, FeatureNoiseDistr
         var device = TrainingDevice.Resolve(options.Device);
         model.to(device);
         var timer = new FlipStepTimer(device);
+        model.Timer = timer;
         var objectives = model.Objectives;
         if (!objectives.Any || pairs.Count == 0 || options.Epochs == 0)
             return new FlipPretrainingReport(options.Ablation, device.ToString(), model.Text.IsBf16, 0, 0, 0, [], timer.Totals);
@@ -51,7 +52,7 @@ public sealed class FlipPretrainer(FlipPretrainingModel model, FeatureNoiseDistr
                 }
                 using (batch)
                 {
-                    using var losses = model.ComputeLosses(batch, timer);
+                    using var losses = model.call(batch);
                     // A batch can leave every enabled loss without targets (e.g. MLM alone and no value tokens): nothing to learn.
                     if (!losses.Total.requires_grad) continue;
                     using (timer.Measure(FlipStepPhase.Backward))

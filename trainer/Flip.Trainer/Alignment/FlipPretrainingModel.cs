@@ -1,7 +1,7 @@
 using TorchSharp;
+using TorchSharp.Utils;
 using Flip.Trainer.Plm;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Flip.Trainer.Alignment;
@@ -27,48 +27,56 @@ public sealed class FlipHeadOptions
 /// ICL (contrastive [CLS] ↔ v). Module names: <c>plm.*</c> (Hugging Face BERT names), <c>id_model.*</c>,
 /// <c>mlm_head.*</c>, <c>mtm_head.*</c>, <c>icl_head.*</c>.
 /// </summary>
-public sealed class FlipPretrainingModel : Module
+/// <remarks>forward(masked batch from <see cref="FlipBatch.CreateMasked"/>) → the enabled losses.</remarks>
+public sealed class FlipPretrainingModel : nn.Module<FlipBatch, FlipLosses>
 {
-#pragma warning disable IDE1006
-    internal readonly BertForMaskedLM plm;
-    internal readonly MlmReconstructionHead mlm_head;
-    internal readonly MtmReconstructionHead mtm_head;
-    internal readonly IclProjectionHeads icl_head;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "plm")]
+    readonly BertForMaskedLM _plm;
+    [ComponentName(Name = "mlm_head")]
+    readonly MlmReconstructionHead _mlmHead;
+    [ComponentName(Name = "mtm_head")]
+    readonly MtmReconstructionHead _mtmHead;
+    [ComponentName(Name = "icl_head")]
+    readonly IclProjectionHeads _iclHead;
     readonly MixedPrecisionPlm _text;
 
     public FlipPretrainingModel(BertForMaskedLM plm, IFlipIdEncoder idModel, int fieldCount, int featureVocabularySize,
         FlipObjectives objectives, FlipHeadOptions heads, bool bf16 = false) : base(nameof(FlipPretrainingModel))
     {
-        this.plm = plm;
+        _plm = plm;
         IdModel = idModel;
         Objectives = objectives;
         Heads = heads;
         var dt = plm.Config.HiddenSize;
         var dv = idModel.RepresentationSize;
         var joint = objectives.JointReconstruction;
-        mlm_head = new MlmReconstructionHead(dt, joint ? dv : 0, plm.Config.VocabSize, heads.Dropout);
-        mtm_head = new MtmReconstructionHead(dv, joint ? dt : 0, fieldCount, featureVocabularySize, heads.MtmEmbeddingSize);
-        icl_head = new IclProjectionHeads(dt, dv, heads.ProjectionSize);
+        _mlmHead = new MlmReconstructionHead(dt, joint ? dv : 0, plm.Config.VocabSize, heads.Dropout);
+        _mtmHead = new MtmReconstructionHead(dv, joint ? dt : 0, fieldCount, featureVocabularySize, heads.MtmEmbeddingSize);
+        _iclHead = new IclProjectionHeads(dt, dv, heads.ProjectionSize, heads.Temperature);
         RegisterComponents();
         register_module("id_model", idModel.Module);
         var device = plm.parameters().First().device;
-        mlm_head.to(device);
-        mtm_head.to(device);
-        icl_head.to(device);
+        _mlmHead.to(device);
+        _mtmHead.to(device);
+        _iclHead.to(device);
         _text = new MixedPrecisionPlm(plm, bf16);
     }
 
-    public BertForMaskedLM Plm => plm;
+    public BertForMaskedLM Plm => _plm;
+    internal MlmReconstructionHead MlmHead => _mlmHead;
+    internal MtmReconstructionHead MtmHead => _mtmHead;
     public IFlipIdEncoder IdModel { get; }
     public FlipObjectives Objectives { get; }
     public FlipHeadOptions Heads { get; }
     /// <summary>The PLM runner (fp32 or bf16 compute copy); the trainer syncs weights and gradients through it.</summary>
     public MixedPrecisionPlm Text => _text;
 
-    /// <summary>Forward pass computing the enabled losses; the batch must come from <see cref="FlipBatch.CreateMasked"/>.</summary>
-    public FlipLosses ComputeLosses(FlipBatch batch, FlipStepTimer? timer = null)
+    /// <summary>Where forward reports the time of its PLM and heads phases (null: not measured).</summary>
+    public FlipStepTimer? Timer { get; set; }
+
+    public override FlipLosses forward(FlipBatch batch)
     {
+        var timer = Timer;
         if (batch.MaskedTokenIds is null || batch.MlmLabels is null || batch.MaskedFeatureIds is null || batch.TabularMask is null
             || batch.NceCandidates is null || batch.NceLogNoise is null)
             throw new ArgumentException("pretraining needs a masked batch (FlipBatch.CreateMasked)", nameof(batch));
@@ -113,7 +121,7 @@ public sealed class FlipPretrainingModel : Module
         }
         if (o.Icl)
         {
-            var loss = icl_head.Loss(text!.select(1, 0), row!, Heads.Temperature);
+            var loss = _iclHead.call(text!.select(1, 0), row!);
             total = total + loss;
             icl = loss.item<float>();
         }
@@ -127,7 +135,7 @@ public sealed class FlipPretrainingModel : Module
         if (positions.shape[0] == 0) return null;
         var states = maskedText.reshape(b * l, dt).index_select(0, positions);
         var rows = row?.index_select(0, positions.div(l, rounding_mode: RoundingMode.floor));
-        var logits = mlm_head.Forward(states, rows);
+        var logits = _mlmHead.call(states, rows);
         return F.cross_entropy(logits, labels.view(-1).index_select(0, positions));
     }
 
@@ -136,13 +144,12 @@ public sealed class FlipPretrainingModel : Module
         var mask = batch.TabularMask!.to(ScalarType.Float32);
         var count = mask.sum();
         if (count.item<float>() == 0) return null;
-        var attended = text is null ? null : mtm_head.AttendToText(maskedRow, text, batch.AttentionMask);
-        var fields = mtm_head.FieldRepresentations(maskedRow, attended);
+        var fields = _mtmHead.call(maskedRow, text, text is null ? null : batch.AttentionMask);
         // NCE: noise-corrected logits s(id) - log(K q(id)); the true id is the positive, the K noise ids negatives.
-        var logits = mtm_head.Score(fields, batch.NceCandidates!) - batch.NceLogNoise!;
+        var logits = _mtmHead.Score(fields, batch.NceCandidates!) - batch.NceLogNoise!;
         var targets = zeros_like(logits);
         targets.select(2, 0).fill_(1.0);
-        var perField = F.binary_cross_entropy_with_logits(logits, targets, reduction: Reduction.None).sum(2);
+        var perField = F.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.None).sum(2);
         return (perField * mask).sum() / count;
     }
 }

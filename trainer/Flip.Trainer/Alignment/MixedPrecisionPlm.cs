@@ -30,11 +30,11 @@ public sealed class MixedPrecisionPlm : IDisposable
     /// <summary>Last hidden states [B, L, Dt] in fp32.</summary>
     public Tensor Encode(Tensor inputIds, Tensor attentionMask)
     {
-        if (!_bf16) return _master.Bert.Forward(inputIds, attentionMask);
+        if (!_bf16) return _master.Bert.call(inputIds, attentionMask);
         var compute = EnsureCompute();
         if (_stale) SyncWeights();
         compute.train(_master.training);
-        using var hidden = compute.Bert.Forward(inputIds, attentionMask);
+        using var hidden = compute.Bert.call(inputIds, attentionMask);
         return hidden.to(ScalarType.Float32);
     }
 

@@ -1,38 +1,40 @@
+using TorchSharp;
+using TorchSharp.Utils;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Flip.Trainer.Alignment;
 
 /// <summary>
 /// FLIP's MLM head: a masked token's state, concatenated with v of the unmasked tabular row (joint reconstruction),
 /// through Linear(Dt+Dv → Dt), Tanh, dropout, Linear(Dt → vocabulary).
+/// forward(masked-token states [N, Dt], their rows' v [N, Dv] or null without joint reconstruction) → logits [N, V].
 /// </summary>
-public sealed class MlmReconstructionHead : Module
+public sealed class MlmReconstructionHead : nn.Module<Tensor, Tensor?, Tensor>
 {
-#pragma warning disable IDE1006
-    internal readonly Linear dense;
-    internal readonly Dropout dropout;
-    internal readonly Linear decoder;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "dense")]
+    readonly Linear _dense;
+    [ComponentName(Name = "dropout")]
+    readonly Dropout _dropout;
+    [ComponentName(Name = "decoder")]
+    readonly Linear _decoder;
 
     /// <param name="rowSize">Dv, or 0 when the text reconstructs from itself only (ablation).</param>
     public MlmReconstructionHead(int textSize, int rowSize, int vocabularySize, double dropoutRate) : base(nameof(MlmReconstructionHead))
     {
-        dense = Linear(textSize + rowSize, textSize);
-        dropout = Dropout(dropoutRate);
-        decoder = Linear(textSize, vocabularySize);
+        _dense = nn.Linear(textSize + rowSize, textSize);
+        _dropout = nn.Dropout(dropoutRate);
+        _decoder = nn.Linear(textSize, vocabularySize);
         RowSize = rowSize;
         RegisterComponents();
     }
 
     public int RowSize { get; }
 
-    /// <summary>Vocabulary logits [N, V] for masked-token states [N, Dt] and their rows' v [N, Dv] (null without joint reconstruction).</summary>
-    public Tensor Forward(Tensor tokenStates, Tensor? rowRepresentation)
+    public override Tensor forward(Tensor tokenStates, Tensor? rowRepresentation)
     {
         using var scope = NewDisposeScope();
         var input = rowRepresentation is null ? tokenStates : cat([tokenStates, rowRepresentation], 1);
-        return decoder.forward(dropout.forward(dense.forward(input).tanh())).MoveToOuterDisposeScope();
+        return _decoder.call(_dropout.call(_dense.call(input).tanh())).MoveToOuterDisposeScope();
     }
 }

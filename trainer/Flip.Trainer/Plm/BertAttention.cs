@@ -1,26 +1,28 @@
+using TorchSharp;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Flip.Trainer.Plm;
 
 /// <summary>Self-attention plus its output sublayer (Hugging Face <c>encoder.layer.N.attention</c>).</summary>
-public sealed class BertAttention : Module
+/// <remarks>forward(hidden [B, L, H], keyMask [B, 1, 1, L]) → [B, L, H].</remarks>
+public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 {
-#pragma warning disable IDE1006
-    internal readonly BertSelfAttention self;
-    internal readonly BertSublayerOutput output;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "self")]
+    readonly BertSelfAttention _self;
+    [ComponentName(Name = "output")]
+    readonly BertSublayerOutput _output;
 
     public BertAttention(BertConfig config) : base(nameof(BertAttention))
     {
-        self = new BertSelfAttention(config);
-        output = new BertSublayerOutput(config.HiddenSize, config);
+        _self = new BertSelfAttention(config);
+        _output = new BertSublayerOutput(config.HiddenSize, config);
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor hidden, Tensor keyMask)
+    public override Tensor forward(Tensor hidden, Tensor keyMask)
     {
-        using var context = self.Forward(hidden, keyMask);
-        return output.Forward(context, hidden);
+        using var context = _self.call(hidden, keyMask);
+        return _output.call(context, hidden);
     }
 }

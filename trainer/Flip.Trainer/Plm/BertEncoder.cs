@@ -1,27 +1,27 @@
+using TorchSharp;
+using TorchSharp.Utils;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Flip.Trainer.Plm;
 
-/// <summary>The stack of transformer blocks (Hugging Face <c>encoder.layer</c>).</summary>
-public sealed class BertEncoder : Module
+/// <summary>The stack of transformer blocks (Hugging Face <c>encoder.layer</c>); forward(hidden, keyMask) → hidden.</summary>
+public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
 {
-#pragma warning disable IDE1006
-    internal readonly ModuleList<BertLayer> layer;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "layer")]
+    readonly ModuleList<BertLayer> _layers;
 
     public BertEncoder(BertConfig config) : base(nameof(BertEncoder))
     {
-        layer = ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new BertLayer(config)).ToArray());
+        _layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers).Select(_ => new BertLayer(config)).ToArray());
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor hidden, Tensor keyMask)
+    public override Tensor forward(Tensor hidden, Tensor keyMask)
     {
         using var scope = NewDisposeScope();
         var x = hidden;
-        foreach (var block in layer) x = block.Forward(x, keyMask);
+        foreach (var block in _layers) x = block.call(x, keyMask);
         return x.MoveToOuterDisposeScope();
     }
 }

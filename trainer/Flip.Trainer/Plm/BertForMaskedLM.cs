@@ -1,40 +1,42 @@
+using TorchSharp;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Flip.Trainer.Plm;
 
 /// <summary>
 /// BERT encoder + MLM head with parameter names identical to Hugging Face's BertForMaskedLM
 /// (<c>bert.embeddings.word_embeddings.weight</c>, ..., <c>cls.predictions.transform.dense.weight</c>).
+/// forward(inputIds [B, L], attentionMask [B, L]) → vocabulary logits [B, L, V].
 /// </summary>
-public sealed class BertForMaskedLM : Module
+public sealed class BertForMaskedLM : nn.Module<Tensor, Tensor, Tensor>
 {
-#pragma warning disable IDE1006
-    internal readonly BertModel bert;
-    internal readonly BertOnlyMlmHead cls;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "bert")]
+    readonly BertModel _bert;
+    [ComponentName(Name = "cls")]
+    readonly BertOnlyMlmHead _cls;
 
     public BertForMaskedLM(BertConfig config) : base(nameof(BertForMaskedLM))
     {
         config.Validate();
         Config = config;
-        bert = new BertModel(config);
-        cls = new BertOnlyMlmHead(config);
+        _bert = new BertModel(config);
+        _cls = new BertOnlyMlmHead(config);
         RegisterComponents();
         InitializeWeights();
     }
 
     public BertConfig Config { get; }
-    public BertModel Bert => bert;
+    public BertModel Bert => _bert;
 
-    /// <summary>Vocabulary logits [B, L, V].</summary>
-    public Tensor Forward(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds = null)
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
-        using var sequence = bert.Forward(inputIds, attentionMask, tokenTypeIds);
-        return cls.Forward(sequence, bert.Embeddings.WordEmbeddingWeight);
+        using var sequence = _bert.call(inputIds, attentionMask);
+        return MlmLogits(sequence);
     }
 
-    public Tensor MlmLogits(Tensor hidden) => cls.Forward(hidden, bert.Embeddings.WordEmbeddingWeight);
+    /// <summary>Vocabulary logits of hidden states [..., H] through the head tied to the word embeddings.</summary>
+    public Tensor MlmLogits(Tensor hidden) => _cls.call(hidden, _bert.Embeddings.WordEmbeddingWeight);
 
     /// <summary>Hugging Face's BertPreTrainedModel init: N(0, initializer_range) weights, zero biases, unit LayerNorm, zero padding row.</summary>
     void InitializeWeights()
@@ -46,6 +48,6 @@ public sealed class BertForMaskedLM : Module
             else if (name.EndsWith("bias", StringComparison.Ordinal)) p.zero_();
             else p.normal_(0, Config.InitializerRange);
         }
-        bert.Embeddings.WordEmbeddingWeight[Config.PadTokenId].zero_();
+        _bert.Embeddings.WordEmbeddingWeight[Config.PadTokenId].zero_();
     }
 }

@@ -1,27 +1,27 @@
+using TorchSharp;
+using TorchSharp.Utils;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Flip.Trainer.Plm;
 
 /// <summary>The FFN's expanding dense layer with the configured activation (<c>encoder.layer.N.intermediate</c>).</summary>
-public sealed class BertIntermediate : Module
+public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006
-    internal readonly Linear dense;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "dense")]
+    readonly Linear _dense;
     readonly string _activation;
 
     public BertIntermediate(BertConfig config) : base(nameof(BertIntermediate))
     {
-        dense = Linear(config.HiddenSize, config.IntermediateSize);
+        _dense = nn.Linear(config.HiddenSize, config.IntermediateSize);
         _activation = config.HiddenAct;
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x)
+    public override Tensor forward(Tensor x)
     {
-        using var h = dense.forward(x);
+        using var h = _dense.call(x);
         return BertActivation.Apply(_activation, h);
     }
 }

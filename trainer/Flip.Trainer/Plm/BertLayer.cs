@@ -1,29 +1,31 @@
+using TorchSharp;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Flip.Trainer.Plm;
 
-/// <summary>One post-LN transformer block (Hugging Face <c>encoder.layer.N</c>).</summary>
-public sealed class BertLayer : Module
+/// <summary>One post-LN transformer block (Hugging Face <c>encoder.layer.N</c>); forward(hidden, keyMask) → hidden.</summary>
+public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 {
-#pragma warning disable IDE1006
-    internal readonly BertAttention attention;
-    internal readonly BertIntermediate intermediate;
-    internal readonly BertSublayerOutput output;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "attention")]
+    readonly BertAttention _attention;
+    [ComponentName(Name = "intermediate")]
+    readonly BertIntermediate _intermediate;
+    [ComponentName(Name = "output")]
+    readonly BertSublayerOutput _output;
 
     public BertLayer(BertConfig config) : base(nameof(BertLayer))
     {
-        attention = new BertAttention(config);
-        intermediate = new BertIntermediate(config);
-        output = new BertSublayerOutput(config.IntermediateSize, config);
+        _attention = new BertAttention(config);
+        _intermediate = new BertIntermediate(config);
+        _output = new BertSublayerOutput(config.IntermediateSize, config);
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor hidden, Tensor keyMask)
+    public override Tensor forward(Tensor hidden, Tensor keyMask)
     {
         using var scope = NewDisposeScope();
-        var attended = attention.Forward(hidden, keyMask);
-        return output.Forward(intermediate.Forward(attended), attended).MoveToOuterDisposeScope();
+        var attended = _attention.call(hidden, keyMask);
+        return _output.call(_intermediate.call(attended), attended).MoveToOuterDisposeScope();
     }
 }

@@ -1,41 +1,42 @@
+using TorchSharp;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Flip.Trainer.Plm;
 
 /// <summary>The BERT encoder (Hugging Face <c>BertModel</c>, parameters under <c>bert.</c> in BertForMaskedLM).</summary>
-public sealed class BertModel : Module
+/// <remarks>
+/// forward(inputIds [B, L], attentionMask [B, L] nonzero for real tokens) → last hidden states [B, L, H]; padding
+/// positions are excluded as attention keys and the token types are all zero (FLIP's texts are one segment).
+/// </remarks>
+public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
 {
-#pragma warning disable IDE1006
-    internal readonly BertEmbeddings embeddings;
-    internal readonly BertEncoder encoder;
-    internal readonly BertPooler pooler;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "embeddings")]
+    readonly BertEmbeddings _embeddings;
+    [ComponentName(Name = "encoder")]
+    readonly BertEncoder _encoder;
+    [ComponentName(Name = "pooler")]
+    readonly BertPooler _pooler;
 
     public BertModel(BertConfig config) : base(nameof(BertModel))
     {
         Config = config;
-        embeddings = new BertEmbeddings(config);
-        encoder = new BertEncoder(config);
-        pooler = new BertPooler(config);
+        _embeddings = new BertEmbeddings(config);
+        _encoder = new BertEncoder(config);
+        _pooler = new BertPooler(config);
         RegisterComponents();
     }
 
     public BertConfig Config { get; }
-    public BertEmbeddings Embeddings => embeddings;
+    public BertEmbeddings Embeddings => _embeddings;
+    /// <summary>tanh(W h_cls + b) [B, H] of a forward's output.</summary>
+    public BertPooler Pooler => _pooler;
 
-    /// <summary>Last hidden states [B, L, H]; padding positions (mask 0) are excluded as attention keys.</summary>
-    /// <param name="inputIds">[B, L] token ids.</param>
-    /// <param name="attentionMask">[B, L], nonzero for real tokens.</param>
-    /// <param name="tokenTypeIds">[B, L] segment ids, or null for all-zero.</param>
-    public Tensor Forward(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds = null)
+    public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
         var keyMask = attentionMask.ne(0).view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]);
-        var hidden = embeddings.Forward(inputIds, tokenTypeIds);
-        return encoder.Forward(hidden, keyMask).MoveToOuterDisposeScope();
+        var hidden = _embeddings.call(inputIds, null);
+        return _encoder.call(hidden, keyMask).MoveToOuterDisposeScope();
     }
-
-    /// <summary>The pooled [CLS] representation tanh(W h_cls + b) [B, H].</summary>
-    public Tensor Pool(Tensor sequence) => pooler.Forward(sequence);
 }

@@ -1,20 +1,21 @@
+using TorchSharp;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Flip.Trainer.Plm;
 
 /// <summary>Container giving the MLM head its Hugging Face name <c>cls.predictions</c>.</summary>
-public sealed class BertOnlyMlmHead : Module
+/// <remarks>forward(hidden [..., H], tied word embeddings [V, H]) → logits [..., V].</remarks>
+public sealed class BertOnlyMlmHead : nn.Module<Tensor, Tensor, Tensor>
 {
-#pragma warning disable IDE1006
-    internal readonly BertLmPredictionHead predictions;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "predictions")]
+    readonly BertLmPredictionHead _predictions;
 
     public BertOnlyMlmHead(BertConfig config) : base(nameof(BertOnlyMlmHead))
     {
-        predictions = new BertLmPredictionHead(config);
+        _predictions = new BertLmPredictionHead(config);
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor hidden, Tensor wordEmbeddings) => predictions.Forward(hidden, wordEmbeddings);
+    public override Tensor forward(Tensor hidden, Tensor wordEmbeddings) => _predictions.call(hidden, wordEmbeddings);
 }

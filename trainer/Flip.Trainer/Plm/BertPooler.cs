@@ -1,25 +1,25 @@
+using TorchSharp;
+using TorchSharp.Utils;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Flip.Trainer.Plm;
 
-/// <summary>tanh(dense([CLS] state)) (Hugging Face <c>bert.pooler</c>).</summary>
-public sealed class BertPooler : Module
+/// <summary>tanh(dense([CLS] state)) (Hugging Face <c>bert.pooler</c>); forward(sequence [B, L, H]) → [B, H].</summary>
+public sealed class BertPooler : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006
-    internal readonly Linear dense;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "dense")]
+    readonly Linear _dense;
 
     public BertPooler(BertConfig config) : base(nameof(BertPooler))
     {
-        dense = Linear(config.HiddenSize, config.HiddenSize);
+        _dense = nn.Linear(config.HiddenSize, config.HiddenSize);
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor sequence)
+    public override Tensor forward(Tensor sequence)
     {
         using var scope = NewDisposeScope();
-        return dense.forward(sequence.select(1, 0)).tanh().MoveToOuterDisposeScope();
+        return _dense.call(sequence.select(1, 0)).tanh().MoveToOuterDisposeScope();
     }
 }

@@ -1,29 +1,30 @@
+using TorchSharp;
+using TorchSharp.Utils;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Flip.Trainer.Plm;
 
 /// <summary>dense → activation → LayerNorm before the vocabulary decoder (<c>cls.predictions.transform</c>).</summary>
-public sealed class BertPredictionHeadTransform : Module
+public sealed class BertPredictionHeadTransform : nn.Module<Tensor, Tensor>
 {
-#pragma warning disable IDE1006
-    internal readonly Linear dense;
-    internal readonly LayerNorm LayerNorm;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "dense")]
+    readonly Linear _dense;
+    [ComponentName(Name = "LayerNorm")]
+    readonly LayerNorm _layerNorm;
     readonly string _activation;
 
     public BertPredictionHeadTransform(BertConfig config) : base(nameof(BertPredictionHeadTransform))
     {
-        dense = Linear(config.HiddenSize, config.HiddenSize);
-        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        _dense = nn.Linear(config.HiddenSize, config.HiddenSize);
+        _layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         _activation = config.HiddenAct;
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x)
+    public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return LayerNorm.forward(BertActivation.Apply(_activation, dense.forward(x))).MoveToOuterDisposeScope();
+        return _layerNorm.call(BertActivation.Apply(_activation, _dense.call(x))).MoveToOuterDisposeScope();
     }
 }

@@ -1,29 +1,32 @@
+using TorchSharp;
+using TorchSharp.Utils;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace Flip.Trainer.Plm;
 
 /// <summary>dense → dropout → residual → LayerNorm (post-LN): Hugging Face <c>attention.output</c> and <c>output</c>.</summary>
-public sealed class BertSublayerOutput : Module
+/// <remarks>forward(x [B, L, in], residual [B, L, H]) → [B, L, H].</remarks>
+public sealed class BertSublayerOutput : nn.Module<Tensor, Tensor, Tensor>
 {
-#pragma warning disable IDE1006
-    internal readonly Linear dense;
-    internal readonly LayerNorm LayerNorm;
-    internal readonly Dropout dropout;
-#pragma warning restore IDE1006
+    [ComponentName(Name = "dense")]
+    readonly Linear _dense;
+    [ComponentName(Name = "LayerNorm")]
+    readonly LayerNorm _layerNorm;
+    [ComponentName(Name = "dropout")]
+    readonly Dropout _dropout;
 
     public BertSublayerOutput(int inputSize, BertConfig config) : base(nameof(BertSublayerOutput))
     {
-        dense = Linear(inputSize, config.HiddenSize);
-        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
-        dropout = Dropout(config.HiddenDropoutProb);
+        _dense = nn.Linear(inputSize, config.HiddenSize);
+        _layerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        _dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x, Tensor residual)
+    public override Tensor forward(Tensor x, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return LayerNorm.forward(dropout.forward(dense.forward(x)) + residual).MoveToOuterDisposeScope();
+        return _layerNorm.call(_dropout.call(_dense.call(x)) + residual).MoveToOuterDisposeScope();
     }
 }

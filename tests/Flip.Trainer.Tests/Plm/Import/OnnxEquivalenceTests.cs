@@ -50,7 +50,7 @@ public sealed class OnnxEquivalenceTests(Xunit.Abstractions.ITestOutputHelper ou
         {
             using var ids = tensor(pairs.TokenIds, [b, l]);
             using var attention = tensor(mask, [b, l]);
-            using var hidden = plm.Model.Bert.Forward(ids, attention);
+            using var hidden = plm.Model.Bert.call(ids, attention);
             Assert.Equal(new long[] { b, l, 384 }, hidden.shape);
             actual = hidden.contiguous().data<float>().ToArray();
         }
