@@ -6,9 +6,11 @@ using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Readers;
 using Flip.FeatureStore.Store;
 using Flip.FeatureStore.Vocabulary;
+using Flip.Ingest.Dev.Kafka;
+using Flip.Hosting;
 using Flip.Ingest.Kafka;
 using Flip.Ingest.Pipeline;
-using Flip.Ingest.Replay;
+using Flip.Ingest.Dev.Replay;
 using Flip.Ingest.Worker;
 using Spectre.Console;
 

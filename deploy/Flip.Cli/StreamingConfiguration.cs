@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Flip.Hosting;
 using Flip.Ingest.Kafka;
 using Microsoft.Extensions.Configuration;
 

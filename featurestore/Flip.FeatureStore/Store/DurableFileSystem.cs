@@ -7,7 +7,7 @@ namespace Flip.FeatureStore.Store;
 /// is flushed too. Linux only; elsewhere these are no-ops (the file data itself is still flushed by
 /// <see cref="FileStream.Flush(bool)"/>).
 /// </summary>
-internal static partial class DurableFileSystem
+public static partial class DurableFileSystem
 {
     private const int ReadOnly = 0; // O_RDONLY; a folder opened read-only can be fsync'd on Linux.
 

@@ -1,3 +1,4 @@
+using Flip.Hosting;
 using Confluent.Kafka;
 
 namespace Flip.Ingest.Kafka;

@@ -1,4 +1,5 @@
 using Flip.FeatureStore.Store;
+using Flip.Hosting;
 using Flip.Ingest.Kafka;
 using Flip.Ingest.Worker;
 using Microsoft.Extensions.Logging;

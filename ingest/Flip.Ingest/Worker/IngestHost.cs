@@ -1,5 +1,5 @@
 using Flip.FeatureStore.Store;
-using Flip.Ingest.Kafka;
+using Flip.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -52,7 +52,9 @@ public static class IngestHost
         services.Configure<IngestOptions>(configuration.GetSection(IngestOptions.SectionName));
         services.Configure<ParquetStoreOptions>(configuration.GetSection(ParquetStoreOptions.SectionName));
         services.AddSingleton<IngestStatistics>();
-        services.AddHostedService<MetricsEndpoint>();
+        // IngestMetrics still lives in prometheus-net's default registry; serve that one until it is injected.
+        services.AddSingleton(Prometheus.Metrics.DefaultRegistry);
+        services.AddMetricsEndpoint(sp => new MetricsEndpointSettings("+", sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.MetricsPort));
         services.AddHostedService<IngestWorker>();
         return services;
     }

@@ -6,6 +6,7 @@ using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Schema;
 using Flip.FeatureStore.Store;
 using Flip.FeatureStore.Vocabulary;
+using Flip.Hosting;
 using Flip.Ingest.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

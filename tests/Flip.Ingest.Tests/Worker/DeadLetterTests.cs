@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Flip.FeatureStore.Events;
+using Flip.Hosting;
 using Flip.Ingest.Kafka;
 using Flip.Ingest.Pipeline;
 

@@ -1,4 +1,6 @@
-namespace Flip.Ingest.Kafka;
+using Flip.Hosting;
+
+namespace Flip.Ingest.Dev.Kafka;
 
 /// <summary>
 /// A Kafka cluster inside this process: librdkafka's mock cluster (the one librdkafka's own test suite

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 
-namespace Flip.Ingest.Kafka;
+namespace Flip.Hosting;
 
 /// <summary>Where Kafka is and how to talk to it. Bind from configuration section <c>Kafka</c>.</summary>
 public sealed class KafkaOptions
