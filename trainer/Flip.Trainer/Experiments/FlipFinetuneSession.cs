@@ -52,7 +52,7 @@ public sealed class FlipFinetuneSession : IDisposable
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             using var batch = FlipBatch.Create(order.Skip(start).Take(_options.BatchSize).Select(i => pairs[i]).ToArray(), _device);
-            using var prediction = Model.Forward(batch);
+            using var prediction = Model.call(batch);
             using var loss = Model.Loss(prediction, batch.Labels);
             _optimizer.zero_grad();
             loss.backward();
