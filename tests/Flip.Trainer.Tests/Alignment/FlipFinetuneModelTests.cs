@@ -39,7 +39,7 @@ public sealed class FlipFinetuneModelTests
     {
         using var model = Model(FlipFinetuneMode.Flip);
         var train = SyntheticPairs.Many(96, 3);
-        var options = new FlipFinetuningOptions { Epochs = 10, BatchSize = 16, LearningRate = 3e-3 };
+        var options = new FlipFinetuningOptions { Epochs = 10, Patience = 10, BatchSize = 16, LearningRate = 3e-3, PlmLearningRate = 3e-3 };
         var report = new FlipFinetuner(model, options).Train(train, validation: train);
 
         Assert.NotEqual(0.5, report.Alpha, 4);

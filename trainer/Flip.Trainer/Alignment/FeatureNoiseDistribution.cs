@@ -57,6 +57,21 @@ public sealed class FeatureNoiseDistribution
         return new FeatureNoiseDistribution(counts, fieldOf, vocabulary.Schema.FieldCount, smoothing);
     }
 
+    /// <summary>
+    /// The noise distribution of the ids in <paramref name="pairs"/> (the pretraining pairs, i.e. the train part only),
+    /// over <paramref name="vocabulary"/>'s id space: ids that occur only in validation or test get the pseudo-count alone.
+    /// </summary>
+    public static FeatureNoiseDistribution FromPairs(FeatureVocabulary vocabulary, IEnumerable<FeatureStore.Text.TextTabularPair> pairs, double smoothing = 1.0)
+    {
+        var counts = new long[vocabulary.Count];
+        var fieldOf = new int[vocabulary.Count];
+        for (var id = 0; id < vocabulary.Count; id++) fieldOf[id] = vocabulary.FieldOf(id);
+        foreach (var pair in pairs)
+            foreach (var id in pair.FeatureIds)
+                if ((uint)id < (uint)counts.Length) counts[id]++;
+        return new FeatureNoiseDistribution(counts, fieldOf, vocabulary.Schema.FieldCount, smoothing);
+    }
+
     public int VocabularySize { get; }
     public int FieldCount { get; }
 

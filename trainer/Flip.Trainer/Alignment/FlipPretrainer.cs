@@ -22,6 +22,7 @@ public sealed class FlipPretrainer(FlipPretrainingModel model, FeatureNoiseDistr
         if (!objectives.Any || pairs.Count == 0 || options.Epochs == 0)
             return new FlipPretrainingReport(options.Ablation, device.ToString(), model.Text.IsBf16, 0, 0, 0, [], timer.Totals);
 
+        manual_seed(options.Seed); // dropout
         var masker = new FlipMasker(textMaskTokenId, options.TextMaskRatio, options.TabularMaskRatio, objectives.TokenLevelMasking);
         var random = new Random(options.Seed);
         var stepsPerEpoch = (pairs.Count + options.BatchSize - 1) / options.BatchSize;

@@ -65,6 +65,9 @@ public sealed class FlipPretrainingModel : nn.Module<FlipBatch, FlipLosses>
     public BertForMaskedLM Plm => _plm;
     internal MlmReconstructionHead MlmHead => _mlmHead;
     internal MtmReconstructionHead MtmHead => _mtmHead;
+
+    /// <summary>Starts MTM's output bias at log q of the NCE noise distribution (call once on fresh heads).</summary>
+    public void InitializeNceBias(FeatureNoiseDistribution noise) => _mtmHead.InitializeOutputBias(noise.Probabilities);
     public IFlipIdEncoder IdModel { get; }
     public FlipObjectives Objectives { get; }
     public FlipHeadOptions Heads { get; }

@@ -5,8 +5,11 @@ public sealed class FlipPretrainingOptions
 {
     /// <summary>Passes over the pretraining pairs. Default 1.</summary>
     public int Epochs { get; set; } = 1;
-    /// <summary>Pairs per step (also the ICL in-batch negatives). Default 64.</summary>
-    public int BatchSize { get; set; } = 64;
+    /// <summary>
+    /// Pairs per step; also the ICL in-batch negatives (B - 1). Default 1024, the paper's. A CPU run with a PLM needs
+    /// less (memory grows with B x L x layers); results record the batch used.
+    /// </summary>
+    public int BatchSize { get; set; } = 1024;
     /// <summary>AdamW peak learning rate, decayed by a cosine schedule to 0. Default 5e-5.</summary>
     public double LearningRate { get; set; } = 5e-5;
     /// <summary>AdamW weight decay. Default 1e-3.</summary>
@@ -23,7 +26,7 @@ public sealed class FlipPretrainingOptions
     public bool Bf16 { get; set; }
     /// <summary>Clip the global gradient norm to this value; 0 disables clipping. Default 0.</summary>
     public double MaxGradNorm { get; set; }
-    /// <summary>Seed of shuffling, masking and noise sampling. Default 42.</summary>
+    /// <summary>Seed of weight initialisation (ID model, heads), dropout, shuffling, masking and noise sampling. Default 42.</summary>
     public int Seed { get; set; } = 42;
     /// <summary>Head sizes, τ and NCE noise count.</summary>
     public FlipHeadOptions Heads { get; set; } = new();

@@ -8,7 +8,9 @@ namespace Flip.Trainer.Alignment;
 
 /// <summary>
 /// FLIP's instance-level contrastive learning: [CLS] and v projected to a shared space, symmetric InfoNCE over
-/// in-batch negatives with temperature τ; the similarity is the plain dot product of the projections (paper 3.3.3).
+/// in-batch negatives with temperature τ. The projections are L2-normalised (the paper's "normalized representations";
+/// the authors' head ends in a LayerNorm), so the similarity is a cosine in [-1, 1] and τ sets the logits' scale: with
+/// raw dot products the projection weights would absorb any τ.
 /// forward([CLS] states [B, Dt], rows' v [B, Dv]) → the loss (scalar).
 /// </summary>
 public sealed class IclProjectionHeads : nn.Module<Tensor, Tensor, Tensor>
@@ -31,8 +33,8 @@ public sealed class IclProjectionHeads : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor cls, Tensor row)
     {
         using var scope = NewDisposeScope();
-        var t = _textProjection.call(cls);
-        var v = _tabularProjection.call(row);
+        var t = F.normalize(_textProjection.call(cls), p: 2, dim: 1);
+        var v = F.normalize(_tabularProjection.call(row), p: 2, dim: 1);
         var logits = t.matmul(v.t()) / _temperature;                               // [B, B], positives on the diagonal
         var targets = arange(logits.shape[0], dtype: ScalarType.Int64, device: logits.device);
         var loss = (F.cross_entropy(logits, targets) + F.cross_entropy(logits.t(), targets)) / 2;

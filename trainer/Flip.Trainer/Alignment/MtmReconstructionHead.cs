@@ -48,6 +48,21 @@ public sealed class MtmReconstructionHead : nn.Module<Tensor, Tensor?, Tensor?, 
 
     public int TextSize { get; }
 
+    /// <summary>
+    /// Sets the per-feature output bias to log q(id) (ids with q = 0, the reserved ones, get 0), as the authors do: the
+    /// noise-corrected NCE logit s(id) - log(K q(id)) then starts at e·x - log K for every candidate instead of
+    /// -log(K q), which is about +5 for rare ids and made MTM spend its gradient (and dominate the summed loss)
+    /// calibrating biases.
+    /// </summary>
+    public void InitializeOutputBias(IReadOnlyList<double> noiseProbabilities)
+    {
+        if (noiseProbabilities.Count != _outputBias.shape[0])
+            throw new ArgumentException($"{noiseProbabilities.Count} probabilities for {_outputBias.shape[0]} feature ids", nameof(noiseProbabilities));
+        var logQ = noiseProbabilities.Select(q => q > 0 ? (float)Math.Log(q) : 0f).ToArray();
+        using var values = tensor(logQ, device: _outputBias.device);
+        using (no_grad()) _outputBias.copy_(values);
+    }
+
     public override Tensor forward(Tensor maskedRow, Tensor? textStates, Tensor? textMask)
     {
         using var scope = NewDisposeScope();

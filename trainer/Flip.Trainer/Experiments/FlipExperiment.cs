@@ -39,9 +39,13 @@ public static class FlipExperiment
             var scratch = IdExperiment.Run(options.IdModel, schema, events, options.IdTraining, options.IdModelOptions, cancellation: cancellation);
             FlipExperimentRow baseline;
             using (scratch.Model)
+            {
+                var (_, _, scratchTest) = scratch.Split.Apply(EncodedDataset.Encode(events, scratch.Vocabulary));
+                var scratchScores = IdModelEvaluator.PredictLogits(scratch.Model, scratchTest, options.IdTraining.EvaluationBatchSize);
                 baseline = new FlipExperimentRow($"{DisplayName(scratch.ModelName)} (from scratch)", scratch.Test.Auc, scratch.Test.LogLoss,
                     scratch.Training.BestValidation.Auc, null, scratch.Training.TrainSamplesPerSecond, scratch.Test.SamplesPerSecond, null,
-                    $"{scratch.Training.EpochsRun} (best {scratch.Training.BestEpoch})");
+                    $"{scratch.Training.EpochsRun} (best {scratch.Training.BestEpoch})") { TestScores = scratchScores };
+            }
             observer.Log?.Invoke($"{baseline.Model}: test AUC {baseline.TestAuc.ToString("F4", CultureInfo.InvariantCulture)}, logloss {baseline.TestLogLoss.ToString("F4", CultureInfo.InvariantCulture)}");
 
             // 2. One FLIP pretraining on the same split's train pairs (the device is resolved after the ID run configured torch).
@@ -75,10 +79,13 @@ public static class FlipExperiment
                 var finetuning = WithMode(options.Finetuning, mode);
                 var o = FlipFinetuneRun.Run(checkpoint, data, finetuning, observer.Finetuning, cancellation: cancellation);
                 rows.Add(new FlipExperimentRow(name, o.TestAuc, o.TestLogLoss, o.Report.ValidationAuc, pretrain.SamplesPerSecond, o.TrainSamplesPerSecond,
-                    o.InferenceSamplesPerSecond, mode == FlipFinetuneMode.Flip ? o.Report.Alpha : null, finetuning.Epochs.ToString(CultureInfo.InvariantCulture)));
+                    o.InferenceSamplesPerSecond, mode == FlipFinetuneMode.Flip ? o.Report.Alpha : null, $"{o.Report.EpochsRun} (best {o.Report.BestEpoch})") { TestScores = o.TestPredictions });
                 observer.Log?.Invoke($"{name}: test AUC {o.TestAuc.ToString("F4", CultureInfo.InvariantCulture)}, logloss {o.TestLogLoss.ToString("F4", CultureInfo.InvariantCulture)}");
             }
-            return new FlipExperimentResult(schema.Name, pretrain.Device, plmSource, randomPlm, events.Count, data.Split, data.Vocabulary.Count, pretrain, rows);
+            return new FlipExperimentResult(schema.Name, pretrain.Device, plmSource, randomPlm, events.Count, data.Split, data.Vocabulary.Count, pretrain, rows)
+            {
+                TestLabels = data.Test.Select(p => (float)p.Label).ToArray(),
+            };
         }
         finally
         {
@@ -90,7 +97,8 @@ public static class FlipExperiment
 
     static FlipFinetuningOptions WithMode(FlipFinetuningOptions o, FlipFinetuneMode mode) => new()
     {
-        Mode = mode, Epochs = o.Epochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate, WeightDecay = o.WeightDecay, Device = o.Device,
+        Mode = mode, Epochs = o.Epochs, Patience = o.Patience, BatchSize = o.BatchSize, LearningRate = o.LearningRate, PlmLearningRate = o.PlmLearningRate,
+        WeightDecay = o.WeightDecay, Device = o.Device,
         Bf16 = o.Bf16, Seed = o.Seed,
     };
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using System.Diagnostics;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Schema;
@@ -8,7 +9,11 @@ namespace Flip.Trainer.Experiments;
 
 /// <summary>What one finetuning run measured: the trainer's report, test metrics and speeds.</summary>
 public sealed record FlipFinetuneOutcome(FlipFinetuneReport Report, double TestAuc, double TestLogLoss, int TrainSamples, int TestSamples,
-    double TrainSamplesPerSecond, double InferenceSamplesPerSecond);
+    double TrainSamplesPerSecond, double InferenceSamplesPerSecond)
+{
+    /// <summary>Click probabilities of the test pairs, in order (for paired comparisons between models).</summary>
+    public float[] TestPredictions { get; init; } = [];
+}
 
 /// <summary>What `flip finetune` measured, and the manifest of the pretrained checkpoint it started from.</summary>
 public sealed record FlipFinetuneResult(FlipFinetuneOutcome Outcome, FlipCheckpointManifest Pretrained);
@@ -50,6 +55,7 @@ public static class FlipFinetuneRun
     public static FlipFinetuneOutcome Run(LoadedFlipCheckpoint checkpoint, FlipData data, FlipFinetuningOptions options,
         Action<FlipFinetuneStep>? progress = null, Action<FlipFinetuneModel>? save = null, CancellationToken cancellation = default)
     {
+        torch.manual_seed(options.Seed); // the CTR head's initialisation
         using var model = new FlipFinetuneModel(checkpoint.Plm.Model, new CtrModelIdEncoder(checkpoint.Id.Model), options.Mode, options.Bf16);
         var finetuner = new FlipFinetuner(model, options);
         var report = finetuner.Train(data.Train, data.Validation,
@@ -62,6 +68,6 @@ public static class FlipFinetuneRun
         // The trainer's time includes its one validation pass (a tenth of the train pairs, forward only).
         var trained = data.Train.Length * options.Epochs;
         return new FlipFinetuneOutcome(report, BinaryMetrics.RocAuc(p, labels), BinaryMetrics.LogLoss(p, labels), data.Train.Length, data.Test.Length,
-            report.Seconds > 0 ? trained / report.Seconds : 0, inferenceSeconds > 0 ? data.Test.Length / inferenceSeconds : 0);
+            report.Seconds > 0 ? trained / report.Seconds : 0, inferenceSeconds > 0 ? data.Test.Length / inferenceSeconds : 0) { TestPredictions = p };
     }
 }

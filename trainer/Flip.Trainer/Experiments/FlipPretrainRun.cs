@@ -39,6 +39,7 @@ public static class FlipPretrainRun
         Action<FlipStepProgress>? progress = null, IdModelOptions? idModelOptions = null, CancellationToken cancellation = default)
     {
         var device = TrainingDevice.Resolve(options.Device);
+        torch.manual_seed(options.Seed); // the ID model's and the heads' initialisation
         var id = CtrModelFactory.Create(idModel, data.Vocabulary.Count, data.Schema.FieldCount, idModelOptions);
         id.to(device);
         var manifest = new FlipCheckpointManifest
@@ -85,8 +86,10 @@ public static class FlipPretrainRun
     {
         using var model = new FlipPretrainingModel(plm.Model, new CtrModelIdEncoder(id), schema.FieldCount, vocabulary.Count,
             FlipObjectives.For(options.Ablation), heads, options.Bf16);
+        // q from the pairs pretraining sees (the train part), not from the vocabulary's train + validation counts.
+        var noise = FeatureNoiseDistribution.FromPairs(vocabulary, pairs);
         if (headsFrom is not null) FlipCheckpoint.LoadHeads(headsFrom, model);
-        var noise = FeatureNoiseDistribution.FromVocabulary(vocabulary);
+        else model.InitializeNceBias(noise);
         var report = new FlipPretrainer(model, noise, plm.Vocabulary.MaskId, options).Train(pairs, progress, cancellation);
         manifest.TrainedSamples += report.Samples;
         FlipCheckpoint.SavePretrained(outDir, model, plm.Vocabulary, vocabulary, manifest);

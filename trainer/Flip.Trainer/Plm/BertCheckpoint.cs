@@ -41,11 +41,20 @@ public sealed class BertCheckpoint : IDisposable
     /// <summary>True when no pretrained weights were loaded (results are then NOT a pretrained-PLM result).</summary>
     public bool IsRandomlyInitialised { get; }
 
-    /// <summary>Loads a checkpoint folder onto <paramref name="device"/> (CPU when null).</summary>
-    public static BertCheckpoint Load(string directory, Device? device = null)
+    /// <summary>
+    /// Loads a checkpoint folder onto <paramref name="device"/> (CPU when null). With <paramref name="layers"/> = K only
+    /// the first K encoder layers are kept (a cheaper PLM); <see cref="Source"/> and the config say so.
+    /// </summary>
+    public static BertCheckpoint Load(string directory, Device? device = null, int? layers = null)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"PLM checkpoint folder not found: {directory}");
         var config = BertConfig.Load(Path.Combine(directory, ConfigFile));
+        var fullDepth = config.NumHiddenLayers;
+        if (layers is { } k)
+        {
+            if (k < 1 || k > fullDepth) throw new ArgumentException($"--plm-layers must be between 1 and the checkpoint's {fullDepth} layers (got {k})");
+            config = config with { NumHiddenLayers = k };
+        }
         var vocabulary = BertVocabulary.Load(Path.Combine(directory, VocabFile));
         var warnings = new List<string>();
         if (vocabulary.Count > config.VocabSize)
@@ -54,6 +63,11 @@ public sealed class BertCheckpoint : IDisposable
             warnings.Add($"vocab.txt has {vocabulary.Count} tokens, config.json vocab_size {config.VocabSize}: the last {config.VocabSize - vocabulary.Count} embedding rows are unused");
 
         var tensors = LoadTensors(directory);
+        foreach (var dropped in tensors.Keys.Where(key => LayerIndex(key) >= config.NumHiddenLayers).ToList())
+        {
+            tensors[dropped].Dispose();
+            tensors.Remove(dropped);
+        }
         var model = new BertForMaskedLM(config);
         try
         {
@@ -69,7 +83,19 @@ public sealed class BertCheckpoint : IDisposable
             foreach (var t in tensors.Values) t.Dispose();
         }
         if (device is not null) model.to(device);
-        return new BertCheckpoint(config, vocabulary, model, warnings, Path.GetFullPath(directory), randomlyInitialised: false);
+        var source = Path.GetFullPath(directory) + (config.NumHiddenLayers < fullDepth ? $" (first {config.NumHiddenLayers} of {fullDepth} layers)" : "");
+        return new BertCheckpoint(config, vocabulary, model, warnings, source, randomlyInitialised: false);
+    }
+
+    /// <summary>N of a tensor under <c>encoder.layer.N.</c>, else -1.</summary>
+    static int LayerIndex(string key)
+    {
+        const string marker = "encoder.layer.";
+        var at = key.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) return -1;
+        var start = at + marker.Length;
+        var end = key.IndexOf('.', start);
+        return end > start && int.TryParse(key.AsSpan(start, end - start), out var n) ? n : -1;
     }
 
     /// <summary>A randomly initialised model (no pretrained knowledge); the warning says so loudly.</summary>
