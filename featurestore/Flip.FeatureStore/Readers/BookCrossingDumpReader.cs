@@ -8,8 +8,8 @@ namespace Flip.FeatureStore.Readers;
 /// The original Book-Crossing dump (Ziegler et al. 2005; latin-1, <c>;</c>-separated, double-quoted with <c>""</c>
 /// escapes): BX-Book-Ratings.csv <c>"User-ID";"ISBN";"Book-Rating"</c>, BX-Users.csv <c>"User-ID";"Location";"Age"</c>
 /// (Location "city, state, country"; Age may be NULL), BX-Books.csv <c>"ISBN";"Book-Title";"Book-Author";
-/// "Year-Of-Publication";"Publisher";"Image-URL-S";...</c>. Ratings of 0 (implicit) are dropped and counted in
-/// <see cref="ReaderStats.DroppedByFilter"/>. Many ratings name ISBNs (and a few users) missing from the side files:
+/// "Year-Of-Publication";"Publisher";"Image-URL-S";...</c>. Ratings of 0 (implicit) are kept as negatives, as in the
+/// paper. The location's parts are cleaned and kept as one field. Many ratings name ISBNs (and a few users) missing from the side files:
 /// they are kept with "unknown" side values and counted in <see cref="ReaderStats.FilledMissingJoin"/>.
 /// Label: rating &gt; 5 -> 1 else 0. No timestamps: file order with synthetic times. Id: <c>bx-&lt;user&gt;-&lt;isbn&gt;</c>.
 /// </summary>

@@ -10,12 +10,13 @@ namespace Flip.FeatureStore.Readers;
 /// (values such as <c> canada"</c> are cleaned of spaces and stray quotes; empty and "n/a" read "unknown");
 /// BX-Books.csv <c>ISBN,Book-Title,Book-Author,Year-Of-Publication,Book-Publisher</c>.
 /// Every rating of the subset joins a user and a book, so a rating that does not is a malformed row.
+/// City, state and country form the one location field. The shared subset holds explicit ratings (1-10) only.
 /// Label: rating &gt; 5 -> 1 else 0. No timestamps: file order with synthetic times (see <see cref="BookCrossingFields"/>).
 /// Id: <c>bx-&lt;user&gt;-&lt;isbn&gt;</c>.
 /// </summary>
 public sealed class BookCrossingSubsetReader : DatasetReaderBase
 {
-    /// <summary>user_id, city, state, country, age, isbn, title, author, year, publisher.</summary>
+    /// <summary>user_id, location, age, isbn, title, author, year, publisher (the paper's 8 fields).</summary>
     public static DatasetSchema Schema { get; } = new("bookcrossing", BookCrossingFields.Fields, BookCrossingFields.LabelRule);
 
     private static readonly BookCrossingLoader.Format SubsetFormat = new(

@@ -22,8 +22,10 @@ public sealed class BookCrossingReaderTests
         var events = reader.ReadEvents().ToList();
 
         Assert.Equal(["bx-12036-0156528207", "bx-8-0002005018", "bx-8-0156528207"], events.Select(e => e.Id));
-        Assert.Equal(["12036", "zurich", "unknown", "switzerland", "25-34", "0156528207", "The Little Prince, Again", "Antoine de Saint-Exupéry", "unknown", "Harcourt"], events[0].Values);
-        Assert.Equal(["8", "timmins", "ontario", "canada", "unknown", "0002005018", "Clara Callan", "Richard Bruce Wright", "2001", "HarperFlamingo Canada"], events[1].Values);
+        // The paper's 8 fields: city, state and country are one location field (unknown parts left out).
+        Assert.Equal(8, BookCrossingSubsetReader.Schema.FieldCount);
+        Assert.Equal(["12036", "zurich, switzerland", "25-34", "0156528207", "The Little Prince, Again", "Antoine de Saint-Exupéry", "unknown", "Harcourt"], events[0].Values);
+        Assert.Equal(["8", "timmins, ontario, canada", "unknown", "0002005018", "Clara Callan", "Richard Bruce Wright", "2001", "HarperFlamingo Canada"], events[1].Values);
         Assert.Equal([1, 0, 1], events.Select(e => (int)e.Label));
         Assert.Equal([BookCrossingFields.SyntheticStart, BookCrossingFields.SyntheticStart.AddSeconds(1), BookCrossingFields.SyntheticStart.AddSeconds(2)], events.Select(e => e.EventTime));
         Assert.Equal(0, reader.Stats.FilledMissingJoin);
@@ -69,20 +71,22 @@ public sealed class BookCrossingReaderTests
         .Write("BX-Book-Ratings.csv", "\"User-ID\";\"ISBN\";\"Book-Rating\"\n" + ratings);
 
     [Fact]
-    public void Dump_rows_split_locations_drop_implicit_ratings_and_fill_missing_books()
+    public void Dump_rows_keep_locations_whole_keep_implicit_ratings_as_negatives_and_fill_missing_books()
     {
         using var dir = Dump("\"1\";\"034545104X\";\"0\"\n\"2\";\"0195153448\";\"8\"\n\"3\";\"034545104X\";\"3\"\n\"1\";\"0000000000\";\"10\"\n");
         var reader = new BookCrossingDumpReader(dir.Path);
         var events = reader.ReadEvents().ToList();
 
-        Assert.Equal(["bx-2-0195153448", "bx-3-034545104X", "bx-1-0000000000"], events.Select(e => e.Id));
-        Assert.Equal(["2", "stockton", "california", "usa", "18-24", "0195153448", "Classical Mythology", "Mark P. O. Morford", "2002", "Oxford University Press"], events[0].Values);
-        Assert.Equal(["3", "porto", "v.n.gaia, porto", "portugal", "unknown", "034545104X", "Flesh Tones: A \"Novel\"", "M. J. Rose", "2002", "Ballantine Books & Co"], events[1].Values);
-        Assert.Equal(["1", "nyc", "new york", "usa", "unknown", "0000000000", "unknown", "unknown", "unknown", "unknown"], events[2].Values);
-        Assert.Equal([1, 0, 1], events.Select(e => (int)e.Label));
-        Assert.Equal(BookCrossingFields.SyntheticStart.AddSeconds(1), events[0].EventTime); // row 0 was the implicit rating
+        // Rating 0 (implicit) is a negative, as in the paper's 1,031,171 samples; label = rating > 5.
+        Assert.Equal(["bx-1-034545104X", "bx-2-0195153448", "bx-3-034545104X", "bx-1-0000000000"], events.Select(e => e.Id));
+        Assert.Equal(["1", "nyc, new york, usa", "unknown", "034545104X", "Flesh Tones: A \"Novel\"", "M. J. Rose", "2002", "Ballantine Books & Co"], events[0].Values);
+        Assert.Equal(["2", "stockton, california, usa", "18-24", "0195153448", "Classical Mythology", "Mark P. O. Morford", "2002", "Oxford University Press"], events[1].Values);
+        Assert.Equal(["3", "porto, v.n.gaia, porto, portugal", "unknown", "034545104X", "Flesh Tones: A \"Novel\"", "M. J. Rose", "2002", "Ballantine Books & Co"], events[2].Values);
+        Assert.Equal(["1", "nyc, new york, usa", "unknown", "0000000000", "unknown", "unknown", "unknown", "unknown"], events[3].Values);
+        Assert.Equal([0, 1, 0, 1], events.Select(e => (int)e.Label));
+        Assert.Equal(BookCrossingFields.SyntheticStart.AddSeconds(1), events[1].EventTime);
         Assert.Equal(4, reader.Stats.RowsRead);
-        Assert.Equal(1, reader.Stats.DroppedByFilter);
+        Assert.Equal(0, reader.Stats.DroppedByFilter);
         Assert.Equal(1, reader.Stats.FilledMissingJoin);
     }
 
@@ -121,8 +125,8 @@ public sealed class BookCrossingReaderTests
         Assert.Equal(0, reader.Stats.DroppedByFilter);
         Assert.Equal(events.Count, events.Select(e => e.Id).Distinct().Count());
         // First rating line: 276744,038550120X,7; user 276744 is "torrance, california, usa", no age.
-        Assert.Equal(["276744", "torrance", "california", "usa", "unknown", "038550120X", "A Painted House", "JOHN GRISHAM", "2001", "Doubleday"], events[0].Values);
-        Assert.All(events, e => Assert.DoesNotContain('"', e.Values[3]));
+        Assert.Equal(["276744", "torrance, california, usa", "unknown", "038550120X", "A Painted House", "JOHN GRISHAM", "2001", "Doubleday"], events[0].Values);
+        Assert.All(events, e => Assert.False(e.Values[1].EndsWith('"'), e.Values[1])); // the country part (last) is cleaned of stray quotes
         for (int i = 1; i < events.Count; i++) Assert.True(events[i - 1].EventTime < events[i].EventTime);
     }
 }
