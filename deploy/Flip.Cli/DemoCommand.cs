@@ -138,8 +138,7 @@ internal static class DemoCommand
         var options = new IdTrainingOptions { MaxEpochs = 2 };
         Flip.Trainer.TorchRuntime.Configure(options.Threads);
         AnsiConsole.MarkupLine("4/4 training [bold]dcnv2[/] on the store (chronological 90/10 split, validation = end of train)");
-        var events = store.ReadAll().ToList();
-        var result = IdRunConsole.Train(AnsiConsole.Console, "dcnv2", store.Schema, events, options, showProgress: true);
+        var result = IdRunConsole.Show(AnsiConsole.Console, "dcnv2", progress => IdExperiment.RunOnStore("dcnv2", store, options, progress, ct));
         using (result.Model)
         {
             var c = CultureInfo.InvariantCulture;
