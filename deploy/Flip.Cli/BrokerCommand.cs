@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Flip.Ingest.Dev.Kafka;
 using Flip.Hosting;
 using Flip.Ingest.Kafka;
 using Spectre.Console;

@@ -6,10 +6,11 @@ using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Readers;
 using Flip.FeatureStore.Store;
 using Flip.FeatureStore.Vocabulary;
+using Flip.Ingest.Dev.Kafka;
 using Flip.Hosting;
 using Flip.Ingest.Kafka;
 using Flip.Ingest.Pipeline;
-using Flip.Ingest.Replay;
+using Flip.Ingest.Dev.Replay;
 using Flip.Ingest.Worker;
 using Spectre.Console;
 
@@ -137,8 +138,7 @@ internal static class DemoCommand
         var options = new IdTrainingOptions { MaxEpochs = 2 };
         Flip.Trainer.TorchRuntime.Configure(options.Threads);
         AnsiConsole.MarkupLine("4/4 training [bold]dcnv2[/] on the store (chronological 90/10 split, validation = end of train)");
-        var events = store.ReadAll().ToList();
-        var result = IdRunConsole.Train(AnsiConsole.Console, "dcnv2", store.Schema, events, options, showProgress: true);
+        var result = IdRunConsole.Show(AnsiConsole.Console, "dcnv2", progress => IdExperiment.RunOnStore("dcnv2", store, options, progress, ct));
         using (result.Model)
         {
             var c = CultureInfo.InvariantCulture;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Confluent.Kafka;
 using Flip.FeatureStore.Readers;
-using Flip.Ingest.Replay;
+using Flip.Ingest.Dev.Replay;
 using Spectre.Console;
 
 namespace Flip.Cli;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Store;
+using Flip.Ingest.Dev.Kafka;
 using Flip.Hosting;
 using Flip.Ingest.Kafka;
 using Flip.Ingest.Worker;

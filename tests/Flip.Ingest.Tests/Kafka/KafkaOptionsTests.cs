@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Flip.Hosting;
 using Flip.Ingest.Kafka;
-using Flip.Ingest.Replay;
+using Flip.Ingest.Dev.Replay;
 using Microsoft.Extensions.Configuration;
 
 namespace Flip.Ingest.Tests.Kafka;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Flip.FeatureStore.Store;
-using Flip.Ingest.Replay;
+using Flip.Ingest.Dev.Replay;
 using Xunit.Abstractions;
 
 namespace Flip.Ingest.Tests.Worker;

@@ -1,6 +1,6 @@
 using Flip.FeatureStore.Vocabulary;
 using Flip.Ingest.Pipeline;
-using Flip.Ingest.Replay;
+using Flip.Ingest.Dev.Replay;
 using Flip.Ingest.Worker;
 using Prometheus;
 

@@ -1,5 +1,5 @@
-using Flip.Ingest.Replay;
-using Flip.Ingest.Tests.Kafka;
+using Flip.Ingest.Dev.Replay;
+using Flip.Ingest.Tests.Dev.Kafka;
 using Flip.Ingest.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Flip.FeatureStore.Events;
 using Flip.Ingest.Pipeline;
-using Flip.Ingest.Replay;
+using Flip.Ingest.Dev.Replay;
 using Flip.Ingest.Worker;
 
 namespace Flip.Ingest.Tests.Worker;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using Flip.FeatureStore.Events;
-using Flip.Ingest.Replay;
+using Flip.Ingest.Dev.Replay;
 
-namespace Flip.Ingest.Tests.Replay;
+namespace Flip.Ingest.Tests.Dev.Replay;
 
 public class EventReplayerTests
 {

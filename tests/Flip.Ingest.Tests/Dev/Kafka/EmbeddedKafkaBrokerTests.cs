@@ -2,10 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Confluent.Kafka;
+using Flip.Ingest.Dev.Kafka;
 using Flip.Hosting;
 using Flip.Ingest.Kafka;
 
-namespace Flip.Ingest.Tests.Kafka;
+namespace Flip.Ingest.Tests.Dev.Kafka;
 
 public class EmbeddedKafkaBrokerTests
 {

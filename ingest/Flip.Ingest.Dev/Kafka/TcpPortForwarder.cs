@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Flip.Ingest.Kafka;
+namespace Flip.Ingest.Dev.Kafka;
 
 /// <summary>
 /// Accepts connections on a fixed local port and pipes each one to a target address. The mock cluster

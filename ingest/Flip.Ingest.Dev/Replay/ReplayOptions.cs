@@ -1,4 +1,4 @@
-namespace Flip.Ingest.Replay;
+namespace Flip.Ingest.Dev.Replay;
 
 /// <summary>How a dataset is replayed onto Kafka.</summary>
 public sealed class ReplayOptions

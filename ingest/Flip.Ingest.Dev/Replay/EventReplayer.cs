@@ -5,7 +5,7 @@ using Flip.FeatureStore.Schema;
 using Flip.Hosting;
 using Flip.Ingest.Kafka;
 
-namespace Flip.Ingest.Replay;
+namespace Flip.Ingest.Dev.Replay;
 
 /// <summary>
 /// Produces click events to the clicks topic in the order given (readers yield them chronologically), as

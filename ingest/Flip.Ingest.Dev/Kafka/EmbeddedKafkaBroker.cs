@@ -1,5 +1,6 @@
 using Flip.Hosting;
-namespace Flip.Ingest.Kafka;
+
+namespace Flip.Ingest.Dev.Kafka;
 
 /// <summary>
 /// A Kafka cluster inside this process: librdkafka's mock cluster (the one librdkafka's own test suite

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Flip.Ingest.Kafka;
+namespace Flip.Ingest.Dev.Kafka;
 
 /// <summary>
 /// The few librdkafka C functions that Confluent.Kafka does not wrap: the mock cluster API.

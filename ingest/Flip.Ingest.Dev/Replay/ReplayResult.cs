@@ -1,4 +1,4 @@
-namespace Flip.Ingest.Replay;
+namespace Flip.Ingest.Dev.Replay;
 
 /// <summary>What a replay produced.</summary>
 /// <param name="Produced">Events acknowledged by the brokers.</param>
