@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Flip.Scorer;
+using Microsoft.Extensions.Hosting;
+using Spectre.Console;
 
 namespace Flip.Cli;
 
@@ -25,12 +27,13 @@ internal static class ServeCommand
             try
             {
                 await using var app = ScorerApp.Build([], overrides);
-                await app.RunAsync(ct);
+                await app.StartAsync(ct);
+                await app.WaitForShutdownAsync(ct);
                 return 0;
             }
             catch (Exception e) when (FlipCliErrors.IsUserError(e))
             {
-                CliConsole.Error().MarkupLine($"[red]error:[/] {Spectre.Console.Markup.Escape(e.Message)}");
+                CliConsole.Error().MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
                 return 2;
             }
         });
