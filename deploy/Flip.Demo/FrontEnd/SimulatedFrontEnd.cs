@@ -10,7 +10,7 @@ namespace Flip.Demo.FrontEnd;
 /// label goes to <c>flip.clicks</c>. Events due together go in one request (at most <c>maxPerRequest</c>). Before the
 /// first model is served the scorer answers 503 and the click still happens, unscored.
 /// </summary>
-public sealed class SimulatedFrontEnd(DemoTimeline timeline, ScoreClient client, ClickProducer producer, ServedScores served, int maxPerRequest)
+public sealed class SimulatedFrontEnd(DemoTimeline timeline, ScoreClient? client, ClickProducer producer, ServedScores served, int maxPerRequest)
 {
     private readonly object _gate = new();
     private readonly List<double> _latencies = [];
@@ -73,6 +73,11 @@ public sealed class SimulatedFrontEnd(DemoTimeline timeline, ScoreClient client,
 
     async Task ScoreAsync(List<ClickEvent> batch, CancellationToken cancellationToken)
     {
+        if (client is null)
+        {
+            Interlocked.Add(ref _unscored, batch.Count);
+            return;
+        }
         Interlocked.Increment(ref _requests);
         ScoreClient.Answer answer;
         try
