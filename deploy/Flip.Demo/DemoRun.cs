@@ -99,7 +99,10 @@ public sealed class DemoRun
         try
         {
             await StartWorkerAsync(DemoWorkers.CreateIngest(configuration), cancellationToken);
+            await StartWorkerAsync(DemoWorkers.CreateScorer(configuration), cancellationToken);
             _producer = new ClickProducer(kafka, reader.Schema);
+            using var scoreClient = new ScoreClient(new HttpClient { Timeout = TimeSpan.FromSeconds(10) },
+                new Uri($"http://127.0.0.1:{scorerPort.ToString(CultureInfo.InvariantCulture)}"), reader.Schema);
             sampler = SampleLoopAsync(onSample, crashed, stopSampling.Token);
             try
             {
@@ -107,8 +110,13 @@ public sealed class DemoRun
                 var backfillClock = Stopwatch.StartNew();
                 await Task.Run(() => Backfill(running.Token), running.Token);
                 backfillWall = backfillClock.Elapsed;
+                if (_workers.Any(w => w.Name == "trainer"))
+                {
+                    _phase = DemoPhase.Warmup;
+                    await WaitForServedModelAsync(running.Token);
+                }
                 _phase = DemoPhase.Live;
-                _frontEnd = new SimulatedFrontEnd(_timeline, null, _producer, _scores, _options.MaxEventsPerRequest);
+                _frontEnd = new SimulatedFrontEnd(_timeline, scoreClient, _producer, _scores, _options.MaxEventsPerRequest);
                 await _frontEnd.RunAsync(running.Token);
             }
             catch (OperationCanceledException) when (running.IsCancellationRequested)
@@ -165,6 +173,16 @@ public sealed class DemoRun
             _producer!.Produce(events[i]);
         }
         _producer!.Flush(cancellationToken);
+    }
+
+    /// <summary>
+    /// The live part starts once the scorer serves a model trained on the backfill (or after
+    /// <see cref="DemoOptions.WarmupTimeout"/>, when it plays unscored until a model arrives).
+    /// </summary>
+    async Task WaitForServedModelAsync(CancellationToken cancellationToken)
+    {
+        var deadline = _clock.Elapsed + _options.WarmupTimeout;
+        while (_clock.Elapsed < deadline && (_last?.ServedVersion ?? 0) == 0) await Task.Delay(200, cancellationToken);
     }
 
     /// <summary>Every produced event acknowledged, then stored or dead-lettered by the ingest (bounded by <see cref="DemoOptions.DrainTimeout"/>).</summary>

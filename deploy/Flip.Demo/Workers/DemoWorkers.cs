@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Flip.Ingest.Worker;
+using Flip.Scorer;
 
 namespace Flip.Demo.Workers;
 
@@ -49,6 +50,19 @@ public static class DemoWorkers
     {
         var builder = IngestHost.CreateBuilder(configuration);
         return new DemoWorker("ingest", builder.Build());
+    }
+
+    /// <summary>The scorer (Kestrel on the loopback port of <c>Scorer:Urls</c>, /v1/score and /metrics).</summary>
+    public static DemoWorker CreateScorer(IReadOnlyDictionary<string, string?> configuration)
+    {
+        try
+        {
+            return new DemoWorker("scorer", ScorerApp.Build(null, configuration));
+        }
+        catch (ArgumentException e)
+        {
+            throw new DemoConfigurationException($"scorer: {e.Message}", e);
+        }
     }
 
     /// <summary>A free TCP port on the loopback interface (bound and released at once).</summary>
