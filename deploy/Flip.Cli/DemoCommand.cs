@@ -116,7 +116,7 @@ internal static class DemoCommand
     {
         var c = CultureInfo.InvariantCulture;
         var files = store.ListFiles();
-        var vocabDir = IngestWorker.VocabularyDirectory(store.Root);
+        var vocabDir = store.VocabularyDirectory;
         var vocab = FeatureVocabulary.LatestPath(vocabDir) is not null ? FeatureVocabulary.LoadLatest(vocabDir, store.Schema) : null;
         var table = new Table().Title("[bold]store[/]").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("root", Markup.Escape(store.Root));
