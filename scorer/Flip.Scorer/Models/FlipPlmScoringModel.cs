@@ -43,7 +43,7 @@ public sealed class FlipPlmScoringModel : IScoringModel
         using var inference = inference_mode();
         using var scope = NewDisposeScope();
         using var batch = FlipBatch.Create(pairs, CPU);
-        using var prediction = _model.Forward(batch);
+        using var prediction = _model.call(batch);
         var probabilities = prediction.Logit.sigmoid().data<float>();
         for (int i = 0; i < n; i++) ctr[i] = probabilities[i];
     }
