@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Flip.Trainer;
 using Flip.Trainer.Alignment;
+using Flip.Trainer.Experiments;
 using Flip.Trainer.Training;
 using Spectre.Console;
 
@@ -59,61 +60,27 @@ internal static class BenchFlipCommand
     static int Run(Settings s)
     {
         var err = CliConsole.Error();
-        var checkpointDir = Path.Combine(Path.GetTempPath(), $"flip-bench-{Environment.ProcessId}");
         try
         {
             if (s.Limit is < 1) throw new ArgumentException($"--limit must be at least 1 (got {s.Limit}).");
             if (s.PretrainEpochs < 1 || s.FinetuneEpochs < 1) throw new ArgumentException("--pretrain-epochs and --finetune-epochs must be at least 1.");
             TorchRuntime.Configure(s.Threads); // before any other torch call of the process
-            var device = TrainingDevice.Resolve(s.Device);
-            var (schema, events) = FlipRunData.Read(s.Dataset, s.Path, s.Limit);
-
-            // 1. DCNv2 from scratch: the ID harness (vocabulary from the train part, best epoch on validation AUC).
-            var idOptions = new IdTrainingOptions { Threads = s.Threads };
-            var scratch = IdRunConsole.Train(err, IdModel, schema, events, idOptions, showProgress: false);
-            BenchFlipRow dcn;
-            using (scratch.Model)
-                dcn = new BenchFlipRow("DCNv2 (from scratch)", scratch.Test.Auc, scratch.Test.LogLoss, scratch.Training.BestValidation.Auc,
-                    null, scratch.Training.TrainSamplesPerSecond, scratch.Test.SamplesPerSecond, null, $"{scratch.Training.EpochsRun} (best {scratch.Training.BestEpoch})");
-            err.MarkupLine($"[bold]DCNv2[/]: test AUC {dcn.TestAuc:F4}, logloss {dcn.TestLogLoss:F4}");
-
-            // 2. One FLIP pretraining on the same split's train pairs.
-            FlipPretrainingReport pretrain;
-            string plmSource;
-            bool randomPlm;
-            FlipRunData data;
-            using (var plm = FlipPlmLoader.Load(s.Plm, s.Vocab, s.Shape, device, err))
+            var (schema, events) = FlipRunConsole.Read(s.Dataset, s.Path, s.Limit);
+            var options = new FlipExperimentOptions
             {
-                if (s.MaxLength > plm.Config.MaxPositionEmbeddings)
-                    throw new ArgumentException($"--max-length {s.MaxLength} exceeds the PLM's max_position_embeddings {plm.Config.MaxPositionEmbeddings}");
-                (plmSource, randomPlm) = (plm.Source, plm.IsRandomlyInitialised);
-                data = FlipRunData.Build(schema, events, vocabulary: null, plm.Vocabulary.Source, s.MaxLength);
-                if (data.Split != scratch.Split || data.Vocabulary.Count != scratch.Vocabulary.Count)
-                    throw new InvalidOperationException("FLIP and DCNv2 must share the split and vocabulary"); // a bug, not bad input
-                err.MarkupLine($"[grey]{events.Count:N0} events: train {data.Train.Length:N0}, validation {data.Validation.Length:N0}, test {data.Test.Length:N0}; pretraining...[/]");
-                var options = new FlipPretrainingOptions { Epochs = s.PretrainEpochs, BatchSize = s.BatchSize, LearningRate = s.PretrainLr, Device = s.Device };
-                pretrain = FlipPretrainRun.TrainAndSave(plm, data, IdModel, options, checkpointDir, device, err);
-            }
-            if (randomPlm) err.MarkupLine($"[bold red]PLM RANDOMLY INITIALISED ({Markup.Escape(plmSource)}): FLIP_PLM and FLIP are not comparable to the paper.[/]");
-
-            // 3. Each finetuning mode starts from the same pretrained weights.
-            var rows = new List<BenchFlipRow> { dcn };
-            foreach (var (mode, name) in new[] { (FlipFinetuneMode.FlipId, "FLIP_ID"), (FlipFinetuneMode.FlipPlm, "FLIP_PLM"), (FlipFinetuneMode.Flip, "FLIP") })
-            {
-                var checkpoint = FlipCheckpoint.Load(checkpointDir, schema, device);
-                using var loadedPlm = checkpoint.Plm;
-                using var loadedId = checkpoint.Id.Model;
-                var options = new FlipFinetuningOptions { Mode = mode, Epochs = s.FinetuneEpochs, BatchSize = s.BatchSize, LearningRate = s.FinetuneLr, Device = s.Device };
-                var o = FlipFinetuneRun.Run(checkpoint, data, options, err);
-                rows.Add(new BenchFlipRow(name, o.TestAuc, o.TestLogLoss, o.Report.ValidationAuc, pretrain.SamplesPerSecond, o.TrainSamplesPerSecond,
-                    o.InferenceSamplesPerSecond, mode == FlipFinetuneMode.Flip ? o.Report.Alpha : null, s.FinetuneEpochs.ToString(CultureInfo.InvariantCulture)));
-                err.MarkupLine($"[bold]{name}[/]: test AUC {o.TestAuc:F4}, logloss {o.TestLogLoss:F4}");
-            }
-
+                Plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape),
+                IdModel = IdModel,
+                IdTraining = new IdTrainingOptions { Threads = s.Threads },
+                Pretraining = new FlipPretrainingOptions { Epochs = s.PretrainEpochs, BatchSize = s.BatchSize, LearningRate = s.PretrainLr, Device = s.Device },
+                Finetuning = new FlipFinetuningOptions { Epochs = s.FinetuneEpochs, BatchSize = s.BatchSize, LearningRate = s.FinetuneLr, Device = s.Device },
+                MaxLength = s.MaxLength,
+            };
+            var result = FlipExperiment.Run(schema, events, options, FlipRunConsole.Observer(err));
+            var pretrain = result.Pretraining;
             var report = new BenchFlipReport(schema.Name, "./flip " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)), DateTime.UtcNow,
-                pretrain.Device, Environment.ProcessorCount, s.Threads, plmSource, randomPlm, s.Shape, events.Count, data.Train.Length, data.Validation.Length,
-                data.Test.Length, data.Vocabulary.Count, s.PretrainEpochs, s.FinetuneEpochs, s.PretrainLr, s.FinetuneLr, s.BatchSize, pretrain.Seconds,
-                pretrain.Epochs, rows);
+                result.Device, Environment.ProcessorCount, s.Threads, result.Plm, result.PlmRandomlyInitialised, s.Shape, result.Events,
+                result.Split.TrainCount, result.Split.ValidationCount, result.Split.TestCount, result.VocabularySize, s.PretrainEpochs, s.FinetuneEpochs,
+                s.PretrainLr, s.FinetuneLr, s.BatchSize, pretrain.Seconds, pretrain.Epochs, result.Rows);
             if (s.Out is not null)
             {
                 Directory.CreateDirectory(s.Out);
@@ -130,10 +97,6 @@ internal static class BenchFlipCommand
         {
             err.MarkupLine($"[red]error:[/] {Markup.Escape(IdRunConsole.Describe(e))}");
             return 2;
-        }
-        finally
-        {
-            if (Directory.Exists(checkpointDir)) Directory.Delete(checkpointDir, recursive: true);
         }
     }
 
@@ -176,12 +139,8 @@ internal static class BenchFlipCommand
     }
 }
 
-/// <summary>One row of `bench flip` (null where a figure does not apply, e.g. no pretraining for DCNv2 from scratch).</summary>
-internal sealed record BenchFlipRow(string Model, double TestAuc, double TestLogLoss, double? ValidationAuc, double? PretrainSamplesPerSecond,
-    double FinetuneSamplesPerSecond, double InferenceSamplesPerSecond, double? Alpha, string Epochs);
-
 /// <summary>The `bench flip` report (JSON shape of flip-&lt;dataset&gt;.json).</summary>
 internal sealed record BenchFlipReport(string Dataset, string Command, DateTime CreatedUtc, string Device, int ProcessorCount, int Threads,
     string Plm, bool PlmRandomlyInitialised, string PlmShape, int Events, int Train, int Validation, int Test, int VocabularySize,
     int PretrainEpochs, int FinetuneEpochs, double PretrainLr, double FinetuneLr, int BatchSize, double PretrainSeconds,
-    IReadOnlyList<FlipEpochLosses> PretrainLosses, IReadOnlyList<BenchFlipRow> Rows);
+    IReadOnlyList<FlipEpochLosses> PretrainLosses, IReadOnlyList<FlipExperimentRow> Rows);

@@ -8,7 +8,7 @@ internal static class CliOptions
 {
     public static Option<string> Dataset() => new("--dataset", "-d")
     {
-        Description = "Dataset format: movielens-1m, movielens-100k, bookcrossing, bookcrossing-dump, goodreads, or a schema file (.json) for the generic reader",
+        Description = $"Dataset format: {Flip.FeatureStore.Readers.DatasetCatalog.Description}",
         Required = true,
     };
 

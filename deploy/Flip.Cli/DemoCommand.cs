@@ -116,7 +116,7 @@ internal static class DemoCommand
     {
         var c = CultureInfo.InvariantCulture;
         var files = store.ListFiles();
-        var vocabDir = IngestWorker.VocabularyDirectory(store.Root);
+        var vocabDir = store.VocabularyDirectory;
         var vocab = FeatureVocabulary.LatestPath(vocabDir) is not null ? FeatureVocabulary.LoadLatest(vocabDir, store.Schema) : null;
         var table = new Table().Title("[bold]store[/]").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("root", Markup.Escape(store.Root));
@@ -138,8 +138,7 @@ internal static class DemoCommand
         var options = new IdTrainingOptions { MaxEpochs = 2 };
         Flip.Trainer.TorchRuntime.Configure(options.Threads);
         AnsiConsole.MarkupLine("4/4 training [bold]dcnv2[/] on the store (chronological 90/10 split, validation = end of train)");
-        var events = store.ReadAll().ToList();
-        var result = IdRunConsole.Train(AnsiConsole.Console, "dcnv2", store.Schema, events, options, showProgress: true);
+        var result = IdRunConsole.Show(AnsiConsole.Console, "dcnv2", progress => IdExperiment.RunOnStore("dcnv2", store, options, progress, ct));
         using (result.Model)
         {
             var c = CultureInfo.InvariantCulture;

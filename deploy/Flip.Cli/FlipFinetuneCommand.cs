@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Flip.Trainer;
 using Flip.Trainer.Alignment;
+using Flip.Trainer.Experiments;
 using Flip.Trainer.Evaluation;
 using Spectre.Console;
 using TorchSharp;
@@ -59,35 +60,24 @@ internal static class FlipFinetuneCommand
         {
             if (!Modes.TryGetValue(modeName, out var mode))
                 throw new ArgumentException($"unknown --mode '{modeName}' (expected flip, flip-id or flip-plm)");
-            torch.set_num_threads(threads);
-            var device = TrainingDevice.Resolve(deviceName);
-            var (schema, events) = FlipRunData.Read(dataset, path, limit);
-            var checkpoint = FlipCheckpoint.Load(from, schema, device);
-            using var plm = checkpoint.Plm;
-            if (checkpoint.Manifest.PlmRandomlyInitialised)
-                err.MarkupLine($"[bold red]WARNING: the checkpoint's PLM started from random weights ({Markup.Escape(checkpoint.Manifest.PlmSource)}).[/]");
-            var data = FlipRunData.Build(schema, events, checkpoint.Id.Vocabulary, plm.Vocabulary.Source, maxLength);
-            err.MarkupLine($"[grey]{events.Count:N0} events: train {data.Train.Length:N0}, validation {data.Validation.Length:N0}, test {data.Test.Length:N0} pairs.[/]");
-
+            TorchRuntime.Configure(threads); // before any other torch call of the process
+            var (schema, events) = FlipRunConsole.Read(dataset, path, limit);
             var options = new FlipFinetuningOptions { Mode = mode, Epochs = epochs, BatchSize = batchSize, LearningRate = lr, Device = deviceName, Bf16 = bf16 };
-            var outcome = FlipFinetuneRun.Run(checkpoint, data, options, err, outDir is null ? null : model =>
-                FlipCheckpoint.SaveFinetuned(outDir, model, plm.Vocabulary, checkpoint.Id.Vocabulary, new FlipCheckpointManifest
-                {
-                    Dataset = schema.Name, Ablation = checkpoint.Manifest.Ablation, PlmSource = checkpoint.Manifest.PlmSource,
-                    PlmRandomlyInitialised = checkpoint.Manifest.PlmRandomlyInitialised, Heads = checkpoint.Manifest.Heads, TrainedSamples = data.Train.Length * (long)epochs,
-                }));
-            var (report, testAuc, testLogLoss) = (outcome.Report, outcome.TestAuc, outcome.TestLogLoss);
+            var run = FlipRunConsole.Observer(err);
+            var finetuned = FlipFinetuneRun.FromCheckpoint(from, schema, events, options, maxLength, outDir, run);
+            var (report, testAuc, testLogLoss) = (finetuned.Outcome.Report, finetuned.Outcome.TestAuc, finetuned.Outcome.TestLogLoss);
+            var manifest = finetuned.Pretrained;
 
             var result = new
             {
-                mode = mode.ToString(), checkpoint = from, pretrainingAblation = checkpoint.Manifest.Ablation, plmRandomlyInitialised = checkpoint.Manifest.PlmRandomlyInitialised,
+                mode = mode.ToString(), checkpoint = from, pretrainingAblation = manifest.Ablation, plmRandomlyInitialised = manifest.PlmRandomlyInitialised,
                 epochs, report.Steps, seconds = Math.Round(report.Seconds, 2), epochLosses = report.EpochLosses, alpha = mode == FlipFinetuneMode.Flip ? report.Alpha : (double?)null,
                 validationAuc = report.ValidationAuc, validationLogLoss = report.ValidationLogLoss, testAuc, testLogLoss,
             };
             if (asJson) Console.WriteLine(JsonSerializer.Serialize(result, CliOptions.Indented));
             else
             {
-                AnsiConsole.MarkupLine($"{mode} finetuned for {epochs} epoch(s), {report.Steps} steps, {report.Seconds:0.0} s (pretraining: {Markup.Escape(checkpoint.Manifest.Ablation)})");
+                AnsiConsole.MarkupLine($"{mode} finetuned for {epochs} epoch(s), {report.Steps} steps, {report.Seconds:0.0} s (pretraining: {Markup.Escape(manifest.Ablation)})");
                 if (mode == FlipFinetuneMode.Flip) AnsiConsole.MarkupLine($"learned a (weight of the ID logit): [bold]{report.Alpha:0.0000}[/]");
                 AnsiConsole.MarkupLine($"validation AUC {report.ValidationAuc:0.0000}, log loss {report.ValidationLogLoss:0.0000}");
                 AnsiConsole.MarkupLine($"[bold]test AUC {testAuc:0.0000}, log loss {testLogLoss:0.0000}[/]");

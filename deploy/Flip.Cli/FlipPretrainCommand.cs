@@ -4,6 +4,7 @@ using Flip.FeatureStore.Readers;
 using Flip.FeatureStore.Text;
 using Flip.Trainer;
 using Flip.Trainer.Alignment;
+using Flip.Trainer.Experiments;
 using Flip.Trainer.IdModels;
 using Flip.Trainer.Plm;
 using Flip.Trainer.Safetensors;
@@ -68,23 +69,16 @@ internal static class FlipPretrainCommand
         try
         {
             var ablation = FlipObjectives.Parse(s.Ablation);
-            torch.set_num_threads(s.Threads);
-            var device = TrainingDevice.Resolve(s.Device);
-            using var plm = FlipPlmLoader.Load(s.Plm, s.Vocab, s.Shape, device, err);
-            if (s.MaxLength > plm.Config.MaxPositionEmbeddings)
-                throw new ArgumentException($"--max-length {s.MaxLength} exceeds the PLM's max_position_embeddings {plm.Config.MaxPositionEmbeddings}");
-
-            var (schema, events) = FlipRunData.Read(s.Dataset, s.Path, s.Limit);
-            var data = FlipRunData.Build(schema, events, vocabulary: null, plm.Vocabulary.Source, s.MaxLength);
-            err.MarkupLine($"[grey]{events.Count:N0} events; pretraining on the train part: {data.Train.Length:N0} pairs, {data.Vocabulary.Count:N0} feature ids, {schema.FieldCount} fields.[/]");
-
+            TorchRuntime.Configure(s.Threads); // before any other torch call of the process
+            var (schema, events) = FlipRunConsole.Read(s.Dataset, s.Path, s.Limit);
             var options = new FlipPretrainingOptions
             {
                 Epochs = s.Epochs, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Ablation = ablation, Device = s.Device, Bf16 = s.Bf16,
             };
             var outDir = s.Out ?? System.IO.Path.Combine(".artifacts", "flip", $"{System.IO.Path.GetFileNameWithoutExtension(s.Dataset)}-{s.Ablation}");
-            var report = FlipPretrainRun.TrainAndSave(plm, data, s.IdModel, options, outDir, device, err);
-            Print(report, plm, outDir, s, data);
+            var plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape);
+            var result = FlipPretrainRun.Run(plm, schema, events, s.IdModel, options, s.MaxLength, outDir, FlipRunConsole.Observer(err));
+            Print(result, s);
             return 0;
         }
         catch (Exception e) when (FlipCliErrors.IsUserError(e))
@@ -94,25 +88,26 @@ internal static class FlipPretrainCommand
         }
     }
 
-    static string Fmt(double? v) => FlipPretrainRun.Fmt(v);
+    static string Fmt(double? v) => FlipRunConsole.Fmt(v);
 
-    static void Print(FlipPretrainingReport r, BertCheckpoint plm, string outDir, Settings s, FlipRunData data)
+    static void Print(FlipPretrainResult result, Settings s)
     {
+        var r = result.Report;
         var phases = r.PhaseTimes.ToDictionary(p => p.Key.ToString(), p => Math.Round(p.Value.TotalSeconds, 3));
         if (s.Json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                ablation = r.Ablation.ToString(), device = r.Device, bf16 = r.Bf16, plm = plm.Source, plmRandomlyInitialised = plm.IsRandomlyInitialised,
-                pairs = data.Train.Length, r.Steps, r.Samples, seconds = Math.Round(r.Seconds, 3), samplesPerSecond = Math.Round(r.SamplesPerSecond, 2),
-                phaseSeconds = phases, epochs = r.Epochs, checkpoint = System.IO.Path.GetFullPath(outDir),
+                ablation = r.Ablation.ToString(), device = r.Device, bf16 = r.Bf16, plm = result.Plm, plmRandomlyInitialised = result.PlmRandomlyInitialised,
+                pairs = result.Pairs, r.Steps, r.Samples, seconds = Math.Round(r.Seconds, 3), samplesPerSecond = Math.Round(r.SamplesPerSecond, 2),
+                phaseSeconds = phases, epochs = r.Epochs, checkpoint = result.Checkpoint,
             }, CliOptions.Indented));
             return;
         }
-        if (plm.IsRandomlyInitialised)
-            AnsiConsole.MarkupLine($"[bold red]PLM: {Markup.Escape(plm.Source)}[/]");
+        if (result.PlmRandomlyInitialised)
+            AnsiConsole.MarkupLine($"[bold red]PLM: {Markup.Escape(result.Plm)}[/]");
         else
-            AnsiConsole.MarkupLine($"PLM: {Markup.Escape(plm.Source)}");
+            AnsiConsole.MarkupLine($"PLM: {Markup.Escape(result.Plm)}");
         AnsiConsole.MarkupLine($"{r.Samples:N0} samples in {r.Steps:N0} steps, {r.Seconds:0.0} s: [bold]{r.SamplesPerSecond:0.0} samples/s[/] on {r.Device}{(r.Bf16 ? " (bf16 PLM)" : "")}, ablation {r.Ablation}");
         var total = r.PhaseTimes.Values.Sum(t => t.TotalSeconds);
         var table = new Table().AddColumn("phase").AddColumn(new TableColumn("seconds").RightAligned()).AddColumn(new TableColumn("share").RightAligned());
@@ -122,6 +117,6 @@ internal static class FlipPretrainCommand
         var losses = new Table().AddColumn("epoch").AddColumn("loss").AddColumn("MLM").AddColumn("MTM").AddColumn("ICL");
         foreach (var e in r.Epochs) losses.AddRow(e.Epoch.ToString(), e.Total.ToString("0.0000"), Fmt(e.Mlm), Fmt(e.Mtm), Fmt(e.Icl));
         AnsiConsole.Write(losses);
-        AnsiConsole.MarkupLine($"checkpoint: {Markup.Escape(System.IO.Path.GetFullPath(outDir))}");
+        AnsiConsole.MarkupLine($"checkpoint: {Markup.Escape(result.Checkpoint)}");
     }
 }

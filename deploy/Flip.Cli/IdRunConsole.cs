@@ -14,13 +14,19 @@ internal static class IdRunConsole
         IdTrainingOptions options, bool showProgress)
     {
         if (!showProgress) return IdExperiment.Run(model, schema, events, options);
+        return Show(console, model, progress => IdExperiment.Run(model, schema, events, options, progress: progress));
+    }
+
+    /// <summary>Runs <paramref name="run"/> (an ID experiment given a progress callback) under a progress bar per epoch.</summary>
+    public static IdExperimentResult Show(IAnsiConsole console, string model, Func<Action<TrainingProgress>, IdExperimentResult> run)
+    {
         return console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .Start(ctx =>
             {
                 ProgressTask? task = null;
                 int epoch = 0;
-                return IdExperiment.Run(model, schema, events, options, progress: p =>
+                return run(p =>
                 {
                     if (p.Epoch != epoch)
                     {

@@ -11,7 +11,7 @@ internal static class IngestCommand
     {
         var bootstrap = StreamingConfiguration.Bootstrap();
         var store = new Option<DirectoryInfo>("--store", "-s") { Description = "Store folder (default: Store:Root from appsettings.json)" };
-        var dataset = new Option<string>("--dataset", "-d") { Description = "Schema of the events (default: Ingest:Dataset, movielens-1m)" };
+        var dataset = new Option<string>("--dataset", "-d") { Description = $"Schema of the events: {Flip.FeatureStore.Readers.DatasetCatalog.Description} (default: Ingest:Dataset, movielens-1m)" };
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Port of Prometheus /metrics, 0 = off (default: Ingest:MetricsPort, 9464)" };
         var group = new Option<string>("--group") { Description = "Consumer group (default: Ingest:ConsumerGroup, flip-ingest)" };
         var cmd = new Command("ingest", "Consume flip.clicks into the Parquet store (dead letters to flip.clicks.dlq), committing offsets only after files are durable");

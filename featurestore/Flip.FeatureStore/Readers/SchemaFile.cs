@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Schema;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -113,6 +114,20 @@ public sealed class SchemaFile
         var problems = schema.Check();
         if (problems.Count > 0) throw new InvalidDataException($"{path}: {string.Join("; ", problems)}");
         return schema;
+    }
+
+    /// <summary>
+    /// The dataset schema this description declares: its fields (text name defaults to the name with '_' as ' ') and its
+    /// label rule (a 0/1 label column uses "&gt; 0 -> 1"). Throws <see cref="InvalidDataException"/> when <see cref="Check"/> finds problems.
+    /// </summary>
+    public DatasetSchema ToSchema()
+    {
+        var problems = Check();
+        if (problems.Count > 0) throw new InvalidDataException($"schema '{Name}': {string.Join("; ", problems)}");
+        var label = Label!;
+        return new DatasetSchema(Name,
+            Fields.Select(f => new FieldSchema(f.Name, f.Text ?? f.Name.Replace('_', ' '), f.Kind == "numeric" ? FieldKind.Numeric : FieldKind.Categorical)).ToList(),
+            label.Rating is null ? new LabelRule(0) : new LabelRule(label.PositiveAbove!.Value, label.NegativeBelow));
     }
 
     /// <summary>Every problem in the description (empty when it is usable).</summary>

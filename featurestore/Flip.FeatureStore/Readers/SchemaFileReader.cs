@@ -26,15 +26,10 @@ public sealed class SchemaFileReader : DatasetReaderBase
     /// <param name="options">Malformed-row policy.</param>
     public SchemaFileReader(SchemaFile spec, string folder, ReaderOptions? options = null) : base(folder, options)
     {
-        var problems = spec.Check();
-        if (problems.Count > 0) throw new InvalidDataException($"schema '{spec.Name}': {string.Join("; ", problems)}");
+        Schema = spec.ToSchema(); // checks the description first
         _spec = spec;
         RequireFile(spec.File);
         foreach (var j in spec.Joins) RequireFile(j.File);
-        var label = spec.Label!;
-        Schema = new DatasetSchema(spec.Name,
-            spec.Fields.Select(f => new FieldSchema(f.Name, f.Text ?? f.Name.Replace('_', ' '), f.Kind == "numeric" ? FieldKind.Numeric : FieldKind.Categorical)).ToList(),
-            label.Rating is null ? new LabelRule(0) : new LabelRule(label.PositiveAbove!.Value, label.NegativeBelow));
     }
 
     /// <summary>The schema built from the file's fields and label rule (a 0/1 label column uses "&gt; 0 -> 1").</summary>

@@ -10,6 +10,12 @@ namespace Flip.FeatureStore.Store;
 /// Click events on disk as Parquet, one folder per event-time hour:
 /// <c>&lt;root&gt;/events/date=YYYY-MM-DD/hour=HH/&lt;sourceId&gt;.parquet</c>.
 /// <para>
+/// The store describes itself: its schema is in <c>&lt;root&gt;/schema.json</c> (written atomically before the first
+/// data file, checked whenever the store is opened with a schema) and it owns the rest of its layout, including the
+/// vocabulary folder (<see cref="StoreLayout"/>). A reader opens an existing store with <see cref="Open"/> and gets
+/// <see cref="Schema"/>, <see cref="VocabularyDirectory"/> and <see cref="Watermark"/> without being told anything.
+/// </para>
+/// <para>
 /// Writes are idempotent and atomic: a batch is split by hour and each part is written to a temporary
 /// file in its partition folder, flushed to disk, renamed over <c>&lt;sourceId&gt;.parquet</c> and the
 /// folder fsync'd. Writing the same input under the same source id again replaces the same files, so a
@@ -23,12 +29,19 @@ namespace Flip.FeatureStore.Store;
 public sealed partial class ParquetEventStore
 {
     /// <summary>Name of the folder under the root that holds the event partitions.</summary>
-    public const string EventsFolder = "events";
+    public const string EventsFolder = StoreLayout.EventsFolder;
     private const string FileExtension = ".parquet";
     private const string TempExtension = ".tmp";
 
     private readonly EventParquetFormat _format;
+    private readonly object _schemaGate = new();
+    private volatile bool _schemaWritten;
 
+    /// <summary>
+    /// Opens (or creates) a store for <paramref name="schema"/>. When the store already has a <c>schema.json</c> it must
+    /// describe the same schema (<see cref="StoreSchemaFile.Compatible"/>), otherwise a <see cref="StoreFormatException"/>
+    /// naming the file is thrown; a new store gets its <c>schema.json</c> with the first write.
+    /// </summary>
     /// <param name="root">Store folder (created when missing).</param>
     /// <param name="schema">Schema every file in the store must have been written with.</param>
     /// <param name="options">Write options; defaults when null.</param>
@@ -39,15 +52,40 @@ public sealed partial class ParquetEventStore
         Options = options ?? new ParquetStoreOptions();
         Options.Validate();
         Schema = schema;
-        Root = Path.GetFullPath(root);
-        EventsDirectory = Path.Combine(Root, EventsFolder);
+        Layout = new StoreLayout(root);
+        if (File.Exists(Layout.SchemaFile))
+        {
+            var stored = StoreSchemaFile.Read(Layout.SchemaFile);
+            if (!StoreSchemaFile.Compatible(stored, schema))
+                throw new StoreFormatException(Layout.SchemaFile,
+                    $"the store holds schema '{stored.Name}' ({string.Join(",", stored.FieldNames)}; {stored.LabelRule}), not '{schema.Name}' ({string.Join(",", schema.FieldNames)}; {schema.LabelRule}).");
+            _schemaWritten = true;
+        }
         _format = new EventParquetFormat(schema, Options);
         DurableFileSystem.CreateDirectoryDurably(EventsDirectory, Options.Fsync);
         RemoveStaleTempFiles();
     }
 
-    public string Root { get; }
-    public string EventsDirectory { get; }
+    /// <summary>
+    /// Opens an existing store from its root alone: the schema comes from its <c>schema.json</c>. Throws
+    /// <see cref="DirectoryNotFoundException"/> when <paramref name="root"/> does not exist and <see cref="StoreFormatException"/>
+    /// when it has no (usable) schema file, e.g. a folder that is not a store or a store written before schema files.
+    /// </summary>
+    public static ParquetEventStore Open(string root, ParquetStoreOptions? options = null)
+    {
+        var layout = new StoreLayout(root);
+        if (!Directory.Exists(layout.Root)) throw new DirectoryNotFoundException($"Store folder '{layout.Root}' does not exist.");
+        if (!File.Exists(layout.SchemaFile))
+            throw new StoreFormatException(layout.SchemaFile, "is missing: the folder is not a store, or nothing was written to it yet.");
+        return new ParquetEventStore(layout.Root, StoreSchemaFile.Read(layout.SchemaFile), options);
+    }
+
+    /// <summary>The store's folders and files (schema, events, vocabulary, ingest state).</summary>
+    public StoreLayout Layout { get; }
+    public string Root => Layout.Root;
+    public string EventsDirectory => Layout.EventsDirectory;
+    /// <summary>Folder of the feature vocabulary versions, <c>&lt;root&gt;/vocab</c> (see <c>FeatureVocabulary.LoadLatest</c>).</summary>
+    public string VocabularyDirectory => Layout.VocabularyDirectory;
     public DatasetSchema Schema { get; }
     public ParquetStoreOptions Options { get; }
 
@@ -94,6 +132,7 @@ public sealed partial class ParquetEventStore
         ArgumentNullException.ThrowIfNull(events);
         ValidateSourceId(sourceId);
         var all = EventColumns.From(Schema, events);
+        EnsureSchemaFile();
 
         // Group rows by hour, keeping input order inside each hour.
         var rowsByHour = new SortedDictionary<DateTime, List<int>>();
@@ -181,6 +220,18 @@ public sealed partial class ParquetEventStore
 
     /// <summary>Total bytes of the data files.</summary>
     public long SizeOnDisk() => ListFiles().Sum(f => f.SizeBytes);
+
+    /// <summary>Writes <c>schema.json</c> once, before the first data file, so every store with data describes itself.</summary>
+    private void EnsureSchemaFile()
+    {
+        if (_schemaWritten) return;
+        lock (_schemaGate)
+        {
+            if (_schemaWritten) return;
+            StoreSchemaFile.Write(Layout.SchemaFile, Schema, Options.Fsync);
+            _schemaWritten = true;
+        }
+    }
 
     /// <summary>Checks that a source id can name a file: 1-200 of [A-Za-z0-9._-], not starting with '.'.</summary>
     public static void ValidateSourceId(string sourceId)

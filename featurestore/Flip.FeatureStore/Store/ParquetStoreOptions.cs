@@ -3,7 +3,11 @@ using Parquet;
 namespace Flip.FeatureStore.Store;
 
 /// <summary>How <see cref="ParquetEventStore"/> writes its files. Bind from configuration section <c>Store</c>.</summary>
-public sealed class ParquetStoreOptions
+/// <remarks>
+/// A record so that a variant is made with <c>options with { Fsync = false }</c>, which copies every option: a
+/// hand-written field-by-field copy once dropped <see cref="Parallelism"/> (added later) without anyone noticing.
+/// </remarks>
+public sealed record ParquetStoreOptions
 {
     /// <summary>Configuration section these options bind from.</summary>
     public const string SectionName = "Store";

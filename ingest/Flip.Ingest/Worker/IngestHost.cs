@@ -27,6 +27,9 @@ public static class IngestHost
             .AddEnvironmentVariables();
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        // The host logs a failed start or a faulted worker with its stack trace; the worker already logged the failure
+        // itself (one line for an environment error, the stack for a bug) and RunAsync surfaces it.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -36,13 +39,22 @@ public static class IngestHost
         return builder;
     }
 
-    /// <summary>Runs the host until it stops; returns 0, or 1 when the ingest worker stopped on an error (already logged).</summary>
+    /// <summary>
+    /// Runs the host until it stops; returns 0, or 1 when the ingest worker stopped on a bug (already logged with its
+    /// stack trace). An environment error (<see cref="IngestWorker.IsEnvironmentError"/>: store folder not usable, disk
+    /// full, Kafka unreachable within <see cref="IngestOptions.ClusterWaitTimeout"/>, metrics port busy) is thrown as an
+    /// <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> whose message is one line naming the cause,
+    /// at start or when the worker stops on it.
+    /// </summary>
     public static async Task<int> RunAsync(IHost host, CancellationToken cancellationToken = default)
     {
         // Looked up first: RunAsync disposes the host and its services.
         var worker = host.Services.GetServices<IHostedService>().OfType<IngestWorker>().FirstOrDefault();
         await host.RunAsync(cancellationToken);
-        return worker?.ExecuteTask is { IsFaulted: true } ? 1 : 0;
+        if (worker?.ExecuteTask is not { IsFaulted: true } failed) return 0;
+        var error = failed.Exception!.GetBaseException();
+        if (IngestWorker.IsEnvironmentError(error)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        return 1;
     }
 
     /// <summary>Registers the worker, its options (sections Kafka, Ingest, Store), statistics and the metrics endpoint.</summary>
@@ -52,9 +64,13 @@ public static class IngestHost
         services.Configure<IngestOptions>(configuration.GetSection(IngestOptions.SectionName));
         services.Configure<ParquetStoreOptions>(configuration.GetSection(ParquetStoreOptions.SectionName));
         services.AddSingleton<IngestStatistics>();
-        // IngestMetrics still lives in prometheus-net's default registry; serve that one until it is injected.
-        services.AddSingleton(Prometheus.Metrics.DefaultRegistry);
-        services.AddMetricsEndpoint(sp => new MetricsEndpointSettings("+", sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.MetricsPort));
+        services.AddFlipMetrics();
+        services.AddSingleton<IngestMetrics>();
+        services.AddMetricsEndpoint(sp =>
+        {
+            var ingest = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value;
+            return new MetricsEndpointSettings(ingest.MetricsBindAddress, ingest.MetricsPort);
+        });
         services.AddHostedService<IngestWorker>();
         return services;
     }

@@ -7,7 +7,10 @@ public sealed class IngestOptions
 {
     public const string SectionName = "Ingest";
 
-    /// <summary>Dataset whose schema the events follow (a name from <c>DatasetCatalog.Names</c>). Default <c>movielens-1m</c>.</summary>
+    /// <summary>
+    /// Dataset whose schema the events follow: a built-in name from <c>DatasetCatalog.Names</c> or the path of a schema
+    /// file (<c>.json</c>, docs/schema-file.md). Default <c>movielens-1m</c>.
+    /// </summary>
     public string Dataset { get; set; } = "movielens-1m";
 
     /// <summary>Kafka consumer group id. Default <c>flip-ingest</c>.</summary>
@@ -70,6 +73,26 @@ public sealed class IngestOptions
     public int MetricsPort { get; set; } = 9464;
 
     /// <summary>
+    /// Interface the <c>/metrics</c> endpoint listens on. Default <c>127.0.0.1</c> (loopback: only this machine can
+    /// scrape). In a container set <c>+</c> (all interfaces, <c>Ingest__MetricsBindAddress=+</c>) so that Prometheus can
+    /// reach it from outside.
+    /// </summary>
+    public string MetricsBindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// How long the worker waits at start for the Kafka cluster to answer before it gives up with one error line
+    /// (instead of retrying forever). Default 30 seconds.
+    /// </summary>
+    public TimeSpan ClusterWaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Most payload bytes forwarded with a dead letter; a longer refused message is cut to this prefix (headers
+    /// <c>flip.dlq.truncated</c> and <c>flip.dlq.original.size</c> say so), so that the dead-letter topic always takes it.
+    /// Keep it well under the topic's and the producer's <c>message.max.bytes</c> (1,000,000 by default). Default 524,288.
+    /// </summary>
+    public int DeadLetterMaxPayloadBytes { get; set; } = 512 * 1024;
+
+    /// <summary>
     /// How often value counts are saved when no new value was admitted (new values are saved at once, before their
     /// offsets are committed; a graceful stop always saves). Default 30 seconds.
     /// </summary>
@@ -88,5 +111,8 @@ public sealed class IngestOptions
         if (Writers < 1) throw new ArgumentOutOfRangeException(nameof(Writers), "Ingest:Writers must be at least 1.");
         if (SessionTimeoutMs < 1000) throw new ArgumentOutOfRangeException(nameof(SessionTimeoutMs), "Ingest:SessionTimeoutMs must be at least 1000.");
         if (MetricsPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(MetricsPort), "Ingest:MetricsPort must be 0-65535.");
+        if (string.IsNullOrWhiteSpace(MetricsBindAddress)) throw new ArgumentException("Ingest:MetricsBindAddress must not be empty (127.0.0.1, + for all interfaces).", nameof(MetricsBindAddress));
+        if (ClusterWaitTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ClusterWaitTimeout), "Ingest:ClusterWaitTimeout must be positive.");
+        if (DeadLetterMaxPayloadBytes < 0) throw new ArgumentOutOfRangeException(nameof(DeadLetterMaxPayloadBytes), "Ingest:DeadLetterMaxPayloadBytes must not be negative.");
     }
 }

@@ -29,6 +29,13 @@ public sealed class IngestStatistics
         if (Interlocked.Read(ref _firstConsumed) == 0) Interlocked.CompareExchange(ref _firstConsumed, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
     }
 
+    private long _lost;
+
+    /// <summary>Messages the broker deleted before they were consumed (see <see cref="OffsetGapDetector"/>); 0 in a healthy run.</summary>
+    public long LostMessages => Interlocked.Read(ref _lost);
+
+    internal void RecordLost(long count) => Interlocked.Add(ref _lost, count);
+
     /// <summary>Next offset to read per partition, as last committed by this worker.</summary>
     public ConcurrentDictionary<int, long> CommittedOffsets { get; } = new();
 

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Schema;
 using Flip.FeatureStore.Readers;
 
 namespace Flip.FeatureStore.Tests.Readers;
@@ -11,6 +12,23 @@ public sealed class DatasetCatalogTests
         Assert.IsType<MovieLens1MReader>(DatasetCatalog.Open("movielens-1m", TestData.SharedDataset("movielens-1m")));
         Assert.IsType<BookCrossingSubsetReader>(DatasetCatalog.Open("bookcrossing", TestData.SharedDataset("bookcrossing-subset")));
         Assert.Equal("movielens-1m", DatasetCatalog.Open("MovieLens-1M", TestData.SharedDataset("movielens-1m")).Schema.Name);
+    }
+
+    [Fact]
+    public void Schemas_come_from_the_same_catalog_without_reading_data()
+    {
+        foreach (var name in DatasetCatalog.Names) Assert.Equal(name, DatasetCatalog.Schema(name).Name);
+        Assert.Same(MovieLens1MReader.Schema, DatasetCatalog.Schema("MovieLens-1M"));
+        Assert.Throws<ArgumentException>(() => DatasetCatalog.Schema("movielens-20m"));
+        Assert.Throws<FileNotFoundException>(() => DatasetCatalog.Schema("/no/such/schema.json"));
+
+        using var dir = new FixtureFolder().Write("s.json",
+            """{"name": "mylog", "file": "c.csv", "label": {"rating": "r", "positiveAbove": 3.5}, "fields": [{"name": "user_id"}, {"name": "age", "kind": "numeric", "text": "user age"}]}""",
+            new System.Text.UTF8Encoding(false));
+        var schema = DatasetCatalog.Schema(Path.Combine(dir.Path, "s.json"));
+        Assert.Equal("mylog", schema.Name);
+        Assert.Equal([new FieldSchema("user_id", "user id"), new FieldSchema("age", "user age", FieldKind.Numeric)], schema.Fields);
+        Assert.Equal(new LabelRule(3.5), schema.LabelRule);
     }
 
     [Fact]

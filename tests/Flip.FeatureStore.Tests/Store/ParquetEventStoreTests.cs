@@ -59,7 +59,7 @@ public sealed class ParquetEventStoreTests : IDisposable
         ];
         Assert.Equal(expected, written.Select(Relative));
         var onDisk = Directory.EnumerateFiles(_dir.Path, "*", SearchOption.AllDirectories).Select(Relative).Order(StringComparer.Ordinal);
-        Assert.Equal(expected, onDisk);
+        Assert.Equal(expected.Append("schema.json"), onDisk); // plus the store's own description
         Assert.Equal(expected, store.ListFiles().Select(f => Relative(f.Path)));
         Assert.Equal([T0, T0.AddHours(1), T0.AddHours(2)], store.ListFiles().Select(f => f.Hour));
         Assert.All(store.ListFiles(), f => Assert.Equal("flip.clicks-3-1200-1299", f.SourceId));
@@ -162,6 +162,8 @@ public sealed class ParquetEventStoreTests : IDisposable
     public void A_file_written_for_another_schema_is_refused_naming_the_file()
     {
         Open().Append(SyntheticEvents.Stream(3, T0, TimeSpan.FromMinutes(1)), "src");
+        // A store from before schema files: only the per-file check stands between the files and a wrong schema.
+        File.Delete(Path.Combine(_dir.Path, StoreLayout.SchemaFileName));
         var other = new DatasetSchema("synthetic", [new FieldSchema("user_id", "user id"), new FieldSchema("item_id", "item id")], new LabelRule(3));
         var store = new ParquetEventStore(_dir.Path, other);
 
@@ -170,6 +172,45 @@ public sealed class ParquetEventStoreTests : IDisposable
         Assert.Contains("src.parquet", error.Message);
         Assert.Contains("user_id,item_id,title,age", error.Message);
         Assert.Throws<StoreFormatException>(() => store.Count());
+    }
+
+    [Fact]
+    public void The_store_writes_its_schema_at_the_first_write_and_opens_from_its_root_alone()
+    {
+        var store = Open();
+        var schemaFile = Path.Combine(_dir.Path, "schema.json");
+        Assert.False(File.Exists(schemaFile)); // nothing written yet
+        store.Append(SyntheticEvents.Stream(5, T0, TimeSpan.FromMinutes(20)), "src");
+        Assert.True(File.Exists(schemaFile));
+        Assert.Empty(Directory.EnumerateFiles(_dir.Path, "*.tmp")); // written via temp file + rename
+
+        var reopened = ParquetEventStore.Open(_dir.Path);
+        Assert.Equal(Schema.Name, reopened.Schema.Name);
+        Assert.Equal(Schema.Fields, reopened.Schema.Fields);
+        Assert.Equal(Schema.LabelRule, reopened.Schema.LabelRule);
+        Assert.Equal(Path.Combine(_dir.Path, "vocab"), reopened.VocabularyDirectory);
+        Assert.Equal(store.Watermark, reopened.Watermark);
+        Assert.Equal(5, reopened.ReadAll().Count());
+    }
+
+    [Fact]
+    public void Reopening_with_another_schema_is_refused_naming_the_schema_file()
+    {
+        Open().Append(SyntheticEvents.Stream(3, T0, TimeSpan.FromMinutes(1)), "src");
+        var other = new DatasetSchema("synthetic", [new FieldSchema("user_id", "user id"), new FieldSchema("item_id", "item id")], new LabelRule(3));
+
+        var error = Assert.Throws<StoreFormatException>(() => new ParquetEventStore(_dir.Path, other));
+        Assert.Equal(Path.Combine(_dir.Path, "schema.json"), error.File);
+        Assert.Contains("user_id,item_id", error.Message);
+        Open(); // the same schema opens fine
+    }
+
+    [Fact]
+    public void Opening_a_folder_without_schema_says_so()
+    {
+        var error = Assert.Throws<StoreFormatException>(() => ParquetEventStore.Open(_dir.Path));
+        Assert.EndsWith("schema.json", error.File);
+        Assert.Throws<DirectoryNotFoundException>(() => ParquetEventStore.Open(Path.Combine(_dir.Path, "missing")));
     }
 
     [Fact]

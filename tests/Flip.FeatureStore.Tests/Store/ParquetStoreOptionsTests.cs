@@ -30,6 +30,25 @@ public class ParquetStoreOptionsTests
     }
 
     [Fact]
+    public void A_with_copy_keeps_every_option()
+    {
+        // Every settable option gets a non-default value; a copy that changes Fsync (as the ingest's group sync does) must keep all of the others.
+        var options = new ParquetStoreOptions
+        {
+            Root = "/data/x", RowGroupSize = 123, Compression = CompressionMethod.Zstd, Fsync = false,
+            StaleTempFileAge = TimeSpan.FromSeconds(7), Parallelism = 3,
+        };
+        var defaults = new ParquetStoreOptions();
+        var properties = typeof(ParquetStoreOptions).GetProperties().Where(p => p.CanWrite).ToList();
+        Assert.All(properties, p => Assert.NotEqual(p.GetValue(defaults), p.GetValue(options)));
+
+        var copy = options with { Fsync = true };
+
+        Assert.True(copy.Fsync);
+        Assert.All(properties.Where(p => p.Name != nameof(ParquetStoreOptions.Fsync)), p => Assert.Equal(p.GetValue(options), p.GetValue(copy)));
+    }
+
+    [Fact]
     public void Defaults_are_the_documented_ones()
     {
         var options = new ParquetStoreOptions();

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Store;
 using Flip.FeatureStore.Vocabulary;
 using Flip.Ingest.Pipeline;
 using Flip.Ingest.Dev.Replay;
@@ -13,10 +14,11 @@ public class ExactlyOnceTests
     {
         using var kafka = new TestKafka(partitions: 4);
         var events = SyntheticClicks.Generate(100_000, hours: 5);
-        double storedBefore = await StoredMetric();
+        CollectorRegistry metrics;
 
         await using (var run = await IngestRun.StartAsync(kafka.Kafka, kafka.Ingest(flushMessages: 10_000), kafka.Store()))
         {
+            metrics = run.Metrics;
             var replayed = new EventReplayer(kafka.Kafka, SyntheticClicks.Schema).Replay(() => events, new ReplayOptions());
             Assert.Equal(events.Count, replayed.Produced);
             await run.WaitForAsync(events.Count, TimeSpan.FromMinutes(2));
@@ -33,21 +35,20 @@ public class ExactlyOnceTests
         Assert.All(store.ListFiles(), f => Assert.True(BatchSourceId.TryParse(f.SourceId, out _), f.SourceId));
 
         // The vocabulary was saved with the store and knows every value that was ingested.
-        var vocabulary = FeatureVocabulary.LoadLatest(IngestWorker.VocabularyDirectory(kafka.StoreRoot), SyntheticClicks.Schema);
+        var vocabulary = FeatureVocabulary.LoadLatest(new StoreLayout(kafka.StoreRoot).VocabularyDirectory, SyntheticClicks.Schema);
         foreach (var e in events.Take(500))
         {
             for (int f = 0; f < e.Values.Length; f++) Assert.NotEqual(vocabulary.UnknownId(f), vocabulary.Lookup(f, e.Values[f]));
         }
         Assert.Equal(events.Count, vocabulary.CountOf(vocabulary.Lookup(1, "female")) + vocabulary.CountOf(vocabulary.Lookup(1, "male")));
 
-        Assert.Equal(events.Count, await StoredMetric() - storedBefore);
+        // The run's own registry (injected, not the process-wide default) counted exactly these events.
+        Assert.Equal(events.Count, await StoredMetric(metrics));
     }
 
-    private static async Task<double> StoredMetric()
+    private static async Task<double> StoredMetric(CollectorRegistry registry)
     {
-        using var stream = new MemoryStream();
-        await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(stream);
-        var text = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        var text = await Flip.Hosting.FlipMetrics.ExportAsync(registry);
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("flip_ingest_events_total{outcome=\"stored\"}", StringComparison.Ordinal));
         return line is null ? 0 : double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }

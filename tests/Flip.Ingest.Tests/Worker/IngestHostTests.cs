@@ -14,7 +14,6 @@ public class IngestHostTests
     {
         using var kafka = new TestKafka(partitions: 2);
         var events = SyntheticClicks.Generate(3_000, prefix: "host");
-        new EventReplayer(kafka.Kafka, SyntheticClicks.Schema).Replay(() => events, new ReplayOptions());
         int port = EmbeddedKafkaBrokerTests.FreePort();
         var builder = IngestHost.CreateBuilder(new Dictionary<string, string?>
         {
@@ -29,12 +28,29 @@ public class IngestHostTests
         using var host = builder.Build();
         await host.StartAsync();
         var stats = host.Services.GetRequiredService<IngestStatistics>();
+        using var http = new HttpClient();
+        var url = $"http://127.0.0.1:{port}/metrics"; // Ingest:MetricsBindAddress defaults to loopback
+
+        // Idle, before the first message: every series is already there (at zero), lag and loss for each assigned partition.
         var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (stats.AssignedPartitions < 2 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Task.Delay(1_500); // one lag refresh
+        var idle = await http.GetStringAsync(url);
+        Assert.Contains("flip_ingest_events_total{outcome=\"stored\"} 0", idle, StringComparison.Ordinal);
+        Assert.Contains("flip_ingest_dead_letter_total{reason=\"oversize\"} 0", idle, StringComparison.Ordinal);
+        Assert.Contains("flip_ingest_flush_duration_seconds_count 0", idle, StringComparison.Ordinal);
+        foreach (var partition in new[] { "0", "1" })
+        {
+            Assert.Contains($"flip_ingest_consumer_lag{{partition=\"{partition}\"}} 0", idle, StringComparison.Ordinal);
+            Assert.Contains($"flip_ingest_lost_messages_total{{partition=\"{partition}\"}} 0", idle, StringComparison.Ordinal);
+        }
+
+        new EventReplayer(kafka.Kafka, SyntheticClicks.Schema).Replay(() => events, new ReplayOptions());
+        deadline = DateTime.UtcNow.AddSeconds(60);
         while (stats.Stored < events.Count && DateTime.UtcNow < deadline) await Task.Delay(100);
         Assert.Equal(events.Count, stats.Stored);
 
-        using var http = new HttpClient();
-        var metrics = await http.GetStringAsync($"http://localhost:{port}/metrics");
+        var metrics = await http.GetStringAsync(url);
         Assert.Contains("flip_ingest_events_total{outcome=\"stored\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("flip_ingest_flush_duration_seconds_bucket", metrics, StringComparison.Ordinal);
         Assert.Contains("flip_ingest_batch_size", metrics, StringComparison.Ordinal);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Schema;
+using Flip.FeatureStore.Store;
 using Flip.FeatureStore.Vocabulary;
 using Flip.Trainer.IdModels;
 
@@ -50,4 +51,12 @@ public static class IdExperiment
             throw;
         }
     }
+
+    /// <summary>
+    /// <see cref="Run"/> on everything <paramref name="store"/> holds, read back in event-time order (the demo's last step:
+    /// the events the ingest worker made durable).
+    /// </summary>
+    public static IdExperimentResult RunOnStore(string modelName, ParquetEventStore store, IdTrainingOptions training,
+        Action<TrainingProgress>? progress = null, CancellationToken cancellation = default) =>
+        Run(modelName, store.Schema, store.ReadAll().ToList(), training, progress: progress, cancellation: cancellation);
 }
