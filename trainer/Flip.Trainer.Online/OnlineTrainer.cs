@@ -56,7 +56,9 @@ public sealed class OnlineTrainer : IDisposable
             OnQuarantine = (_, _) => metrics.Quarantined.Inc(),
         };
         _stateStore = new TrainerStateStore(StateDirectoryOf(options, registry), options.Fsync);
-        _evaluation = registry.Evaluation;
+        // Lines are appended without fsync and made durable with each snapshot: lines after the last snapshot are cut
+        // off on restart anyway, so syncing each one (thousands per backlog) would buy nothing.
+        _evaluation = new EvaluationLog(Path.Combine(registry.Root, EvaluationLog.FileName), fsync: false);
         _predictions = string.IsNullOrWhiteSpace(options.PredictionsFile) ? null : new PredictionsLog(options.PredictionsFile);
     }
 
@@ -259,6 +261,7 @@ public sealed class OnlineTrainer : IDisposable
 
     private void SaveState()
     {
+        if (_options.Fsync) SyncFile(_evaluation.Path);
         var checkpoint = new TrainerCheckpoint
         {
             Schema = _store.Schema.Name,
@@ -312,6 +315,13 @@ public sealed class OnlineTrainer : IDisposable
         _log.LogInformation("Resumed {Kind} from {Folder}: {Trained} windows trained, cursor {Cursor:O}, last published {Version}",
             _learner.Kind, folder, _trainedWindows, _cursor.CursorUtc, _publishedVersion ?? "none");
         await Task.CompletedTask;
+    }
+
+    private static void SyncFile(string path)
+    {
+        if (!File.Exists(path)) return;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        stream.Flush(flushToDisk: true);
     }
 
     private void UpdateLag()
