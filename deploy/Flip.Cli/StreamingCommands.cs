@@ -11,5 +11,6 @@ internal static class StreamingCommands
         yield return ReplayCommand.Create();
         yield return IngestCommand.Create();
         yield return DemoCommand.Create();
+        yield return ServeCommand.Create();
     }
 }
