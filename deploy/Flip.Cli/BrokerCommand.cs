@@ -33,8 +33,7 @@ internal static class BrokerCommand
     {
         if (partitions < 1)
         {
-            AnsiConsole.MarkupLine("[red]error:[/] --partitions must be at least 1");
-            return 2;
+            return StreamingConfiguration.Fail("--partitions must be at least 1");
         }
         EmbeddedKafkaBroker broker;
         try
@@ -43,8 +42,7 @@ internal static class BrokerCommand
         }
         catch (System.Net.Sockets.SocketException e)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] cannot listen on port {port}: {Markup.Escape(e.Message)}");
-            return 2;
+            return StreamingConfiguration.Fail($"cannot listen on port {port}: {e.Message}");
         }
         using (broker)
         {

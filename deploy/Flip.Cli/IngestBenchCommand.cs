@@ -58,8 +58,7 @@ internal static class IngestBenchCommand
         }
         catch (Exception e) when (e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or IOException)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
+            return StreamingConfiguration.Fail(e.Message);
         }
         int repeat = (int)Math.Ceiling(total / (double)source.Count);
         var storeRoot = Path.Combine(Path.GetTempPath(), $"flip-bench-ingest-{Guid.NewGuid():N}");
@@ -81,8 +80,7 @@ internal static class IngestBenchCommand
             var dropped = TopicWatermarks.DroppedMessages(kafka, kafka.ClicksTopic);
             if (dropped > 0)
             {
-                AnsiConsole.MarkupLine($"[red]error:[/] the embedded broker dropped {dropped:N0} of the oldest events (each partition keeps {EmbeddedKafkaBroker.RetainedBytesPerPartition / 1048576} MiB); use more --partitions.");
-                return 2;
+                return StreamingConfiguration.Fail($"the embedded broker dropped {dropped:N0} of the oldest events (each partition keeps {EmbeddedKafkaBroker.RetainedBytesPerPartition / 1048576} MiB); use more --partitions.");
             }
 
             // Draining a backlog: flush a partition as soon as it is caught up, so its tail is not left waiting for the interval.
@@ -121,6 +119,10 @@ internal static class IngestBenchCommand
                 AnsiConsole.Write(table);
             }
             return 0;
+        }
+        catch (IngestDataLostException e)
+        {
+            return StreamingConfiguration.Fail(e.Message); // figures over a stream with holes would be wrong
         }
         finally
         {

@@ -22,10 +22,12 @@ internal static class ReplayCommand
             Description = "Passes over the dataset; passes after the first get new event ids (suffix ~rN)",
             DefaultValueFactory = _ => 1,
         };
+        var clusterWait = StreamingConfiguration.ClusterWait();
         var cmd = new Command("replay", "Replay a dataset's events in chronological order onto Kafka topic flip.clicks (JSON, keyed by user id)");
-        foreach (var o in new Option[] { dataset, path, bootstrap, rate, limit, repeat }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { dataset, path, bootstrap, rate, limit, repeat, clusterWait }) cmd.Options.Add(o);
         cmd.SetAction((parse, ct) => Task.FromResult(Run(parse.GetValue(dataset)!, parse.GetValue(path)!, parse.GetValue(bootstrap),
-            new ReplayOptions { EventsPerSecond = parse.GetValue(rate), Limit = parse.GetValue(limit), Repeat = parse.GetValue(repeat) }, ct)));
+            new ReplayOptions { EventsPerSecond = parse.GetValue(rate), Limit = parse.GetValue(limit), Repeat = parse.GetValue(repeat),
+                ClusterWaitTimeout = TimeSpan.FromSeconds(parse.GetValue(clusterWait) ?? 30) }, ct)));
         return cmd;
     }
 
@@ -33,8 +35,7 @@ internal static class ReplayCommand
     {
         if (options.Repeat < 1 || options.Limit < 0 || options.EventsPerSecond < 0)
         {
-            AnsiConsole.MarkupLine("[red]error:[/] --repeat must be at least 1; --limit and --rate must not be negative");
-            return 2;
+            return StreamingConfiguration.Fail("--repeat must be at least 1; --limit and --rate must not be negative");
         }
         var kafka = StreamingConfiguration.Kafka(StreamingConfiguration.Load(StreamingConfiguration.Overrides(bootstrap)));
         try
@@ -60,8 +61,7 @@ internal static class ReplayCommand
         catch (Exception e) when (e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException
                                       or ArgumentException or IOException or KafkaException or KafkaDeliveryException)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
+            return StreamingConfiguration.Fail(e.Message);
         }
         catch (OperationCanceledException)
         {

@@ -41,12 +41,31 @@ internal sealed class TestKafka : IDisposable
 
     public ParquetEventStore OpenStore() => new(StoreRoot, SyntheticClicks.Schema, Store());
 
-    /// <summary>Produces raw values (null key) to a topic and waits for the acknowledgements.</summary>
-    public void ProduceRaw(IEnumerable<byte[]?> values, string? topic = null)
+    /// <summary>
+    /// Produces raw values (null key) to a topic and waits for the acknowledgements. The producer takes messages up to
+    /// 32 MB (poison-message tests); with <paramref name="oneBatchEach"/> every message is its own produce batch.
+    /// </summary>
+    public void ProduceRaw(IEnumerable<byte[]?> values, string? topic = null, bool oneBatchEach = false, int? partition = null)
     {
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(Kafka.Apply(new ProducerConfig { EnableIdempotence = true, Acks = Acks.All })).Build();
-        foreach (var v in values) producer.Produce(topic ?? Kafka.ClicksTopic, new Message<byte[]?, byte[]?> { Value = v });
+        using var producer = new ProducerBuilder<byte[]?, byte[]?>(Kafka.Apply(new ProducerConfig
+        {
+            EnableIdempotence = true, Acks = Acks.All, MessageMaxBytes = 32_000_000,
+        })).Build();
+        foreach (var v in values)
+        {
+            var message = new Message<byte[]?, byte[]?> { Value = v };
+            if (partition is { } p) producer.Produce(new TopicPartition(topic ?? Kafka.ClicksTopic, p), message);
+            else producer.Produce(topic ?? Kafka.ClicksTopic, message);
+            if (oneBatchEach) Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>The partition's low and high watermarks as the broker reports them now.</summary>
+    public WatermarkOffsets Watermarks(int partition, string? topic = null)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(Kafka.Apply(new ConsumerConfig { GroupId = "watermarks" })).Build();
+        return consumer.QueryWatermarkOffsets(new TopicPartition(topic ?? Kafka.ClicksTopic, partition), TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Reads a whole topic from the start (stops after <paramref name="expected"/> messages or the timeout).</summary>

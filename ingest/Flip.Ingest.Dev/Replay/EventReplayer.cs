@@ -49,6 +49,7 @@ public sealed class EventReplayer
     {
         ArgumentNullException.ThrowIfNull(events);
         if (options.Repeat < 1) throw new ArgumentOutOfRangeException(nameof(options), "Repeat must be at least 1.");
+        KafkaReachability.WaitUntilReachable(_kafka, options.ClusterWaitTimeout);
         long acked = 0, failed = 0, bytes = 0;
         string? firstError = null;
         using var producer = new ProducerBuilder<string, byte[]>(ProducerConfig(_kafka))

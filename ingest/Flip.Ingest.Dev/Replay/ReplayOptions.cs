@@ -14,4 +14,10 @@ public sealed class ReplayOptions
     /// copies are distinct events (used to make a 1M-event stream out of a smaller dataset).
     /// </summary>
     public int Repeat { get; set; } = 1;
+
+    /// <summary>
+    /// How long to wait for the cluster to answer before producing anything; an unreachable cluster then fails with
+    /// <c>KafkaUnavailableException</c> after this long instead of after librdkafka's 300 s message timeout. Default 30 seconds.
+    /// </summary>
+    public TimeSpan ClusterWaitTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -90,6 +90,7 @@ public sealed class IngestWorker : BackgroundService
     private StoreWriter OpenStore()
     {
         var root = Path.GetFullPath(_storeOptions.Root);
+        if (File.Exists(root)) throw new IOException($"Store folder '{root}' is a file, not a folder.");
         StoreWriter store;
         try
         {

@@ -5,14 +5,13 @@ using Flip.Ingest.Pipeline;
 
 namespace Flip.Ingest.Tests.Worker;
 
-/// <summary>An independent Kafka client (kcat, Debian package `kcat`) produces raw JSON lines; the ingest stores them.</summary>
+/// <summary>An independent Kafka client (kcat, Debian package `kcat`, brought by <see cref="Kcat"/>) produces raw JSON lines; the ingest stores them.</summary>
 public class KcatWireCompatibilityTests
 {
     [Fact]
     public async Task Json_lines_produced_by_kcat_are_ingested()
     {
-        var kcat = new[] { "/usr/bin/kcat", "/usr/local/bin/kcat", "/usr/bin/kafkacat" }.FirstOrDefault(File.Exists);
-        Assert.True(kcat is not null, "kcat is not installed: `apt-get install -y kcat` (the CI script installs it).");
+        var kcat = Kcat.Require(); // installs kcat when missing and running as root (see Kcat)
 
         using var kafka = new TestKafka(partitions: 3);
         var events = SyntheticClicks.Generate(500, hours: 2, prefix: "kcat");
@@ -22,7 +21,7 @@ public class KcatWireCompatibilityTests
         foreach (var e in events) lines.Append(e.Values[0]).Append('\t').Append(Encoding.UTF8.GetString(json.Serialize(e))).Append('\n');
         lines.Append("bad\t{\"id\":\"broken\"\n");
 
-        var start = new ProcessStartInfo(kcat!, ["-P", "-b", kafka.Broker.BootstrapServers, "-t", kafka.Kafka.ClicksTopic, "-K", "\t"])
+        var start = new ProcessStartInfo(kcat, ["-P", "-b", kafka.Broker.BootstrapServers, "-t", kafka.Kafka.ClicksTopic, "-K", "\t"])
         {
             RedirectStandardInput = true,
             RedirectStandardError = true,

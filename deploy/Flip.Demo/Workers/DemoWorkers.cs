@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Flip.Ingest.Worker;
+using Flip.Scorer;
+
+namespace Flip.Demo.Workers;
+
+/// <summary>
+/// Builds the loop's workers as in-process hosts from the same configuration keys their own executables read
+/// (sections Kafka, Store, Registry, Ingest, Trainer, Scorer), so the demo runs exactly the deployed code.
+/// </summary>
+public static class DemoWorkers
+{
+    /// <summary>The configuration every worker of a demo run gets; <see cref="DemoOptions.Settings"/> are applied last.</summary>
+    public static Dictionary<string, string?> Configuration(DemoOptions options, string bootstrapServers, string storeRoot, string registryRoot, int scorerPort)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var map = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Kafka:BootstrapServers"] = bootstrapServers,
+            ["Store:Root"] = storeRoot,
+            ["Registry:Root"] = registryRoot,
+            // Ingest: small, frequent flushes so that the trainer sees live events within about a second.
+            ["Ingest:Dataset"] = "movielens-1m",
+            ["Ingest:ConsumerGroup"] = "flip-demo-ingest",
+            ["Ingest:FlushInterval"] = "00:00:01",
+            ["Ingest:FlushOnCaughtUp"] = "true",
+            ["Ingest:MetricsPort"] = "0",
+            // Trainer: the demo reads its registry in-process; no metrics port to collide with a running worker.
+            ["Trainer:Dataset"] = "movielens-1m",
+            ["Trainer:Model"] = options.Model,
+            ["Trainer:Window"] = options.TrainerWindow,
+            ["Trainer:PublishInterval"] = options.PublishInterval.ToString("c", c),
+            ["Trainer:PollInterval"] = "00:00:01",
+            ["Trainer:MetricsPort"] = "0",
+            // Scorer: loopback only; it follows flip.models and polls the registry every second.
+            ["Scorer:Registry"] = registryRoot,
+            ["Scorer:Urls"] = $"http://127.0.0.1:{scorerPort.ToString(c)}",
+            ["Scorer:PollInterval"] = "00:00:01",
+            ["Scorer:ConsumerGroup"] = "flip-demo-scorer",
+            // Logs go to the run's log file (the terminal shows the dashboard); warnings and errors are enough there.
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in options.Settings) map[key] = value;
+        return map;
+    }
+
+    public static DemoWorker CreateIngest(IReadOnlyDictionary<string, string?> configuration)
+    {
+        var builder = IngestHost.CreateBuilder(configuration);
+        return new DemoWorker("ingest", builder.Build());
+    }
+
+    /// <summary>The scorer (Kestrel on the loopback port of <c>Scorer:Urls</c>, /v1/score and /metrics).</summary>
+    public static DemoWorker CreateScorer(IReadOnlyDictionary<string, string?> configuration)
+    {
+        try
+        {
+            return new DemoWorker("scorer", ScorerApp.Build(null, configuration));
+        }
+        catch (ArgumentException e)
+        {
+            throw new DemoConfigurationException($"scorer: {e.Message}", e);
+        }
+    }
+
+    /// <summary>A free TCP port on the loopback interface (bound and released at once).</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
