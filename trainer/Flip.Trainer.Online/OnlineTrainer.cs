@@ -230,7 +230,7 @@ public sealed class OnlineTrainer : IDisposable
             if (learner.MixingWeight is { } a) metrics["flipA"] = a;
             var manifest = new ModelManifest
             {
-                ModelName = _options.EffectiveModelName,
+                ModelName = _options.ModelNameFor(_store.Schema.Name),
                 Kind = learner.Kind,
                 Dataset = _store.Schema.Name,
                 DataWatermarkUtc = _newestTrained,
@@ -240,7 +240,12 @@ public sealed class OnlineTrainer : IDisposable
                 Plm = learner.Plm,
                 Metrics = metrics,
             };
-            published = _registry.Publish(manifest, export.WriteTo);
+            published = _registry.Publish(manifest, directory =>
+            {
+                export.WriteTo(directory);
+                // The store's schema travels with the model, so a scorer reads events the way they were trained.
+                StoreSchemaFile.Write(Path.Combine(directory, StoreLayout.SchemaFileName), _store.Schema, fsync: false);
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -252,7 +257,7 @@ public sealed class OnlineTrainer : IDisposable
         _sincePublish.Restart();
         _metrics.Published.Inc();
         _metrics.ModelVersion.Set(long.Parse(published.Version, System.Globalization.CultureInfo.InvariantCulture));
-        _announcer?.Announce(_options.EffectiveModelName, published);
+        _announcer?.Announce(_options.ModelNameFor(_store.Schema.Name), published);
         _log.LogInformation("Published {Kind} version {Version} ({Windows} windows, data up to {Watermark:O}){Why}",
             learner.Kind, published.Version, _trainedWindows, _newestTrained, why is null ? "" : $" ({why})");
         if (afterWindow) SaveState();
@@ -267,7 +272,7 @@ public sealed class OnlineTrainer : IDisposable
             Schema = _store.Schema.Name,
             Fields = _store.Schema.FieldNames.ToArray(),
             Kind = _learner!.Kind,
-            ModelName = _options.EffectiveModelName,
+            ModelName = _options.ModelNameFor(_store.Schema.Name),
             PlannedWindows = _plannedWindows,
             TrainedWindows = _trainedWindows,
             Cursor = _cursor,

@@ -10,13 +10,13 @@ public sealed class TrainerOptions
 {
     public const string SectionName = "Trainer";
 
-    /// <summary>Schema of the store's events (a built-in dataset name). Default <c>movielens-1m</c>.</summary>
+    /// <summary>Schema of the store's events (a built-in dataset name), used only for a store without its own <c>schema.json</c>. Default <c>movielens-1m</c>.</summary>
     public string Dataset { get; set; } = "movielens-1m";
 
     /// <summary>Model kind: an ID-zoo name (<c>dcnv2</c>, <c>deepfm</c>, ...) or <c>flip-id</c>, <c>flip</c>, <c>flip-plm</c>. Default <c>dcnv2</c>.</summary>
     public string Model { get; set; } = "dcnv2";
 
-    /// <summary>Name of the model line in the registry and the key of its announcements. Default empty = <c>&lt;dataset&gt;-&lt;model&gt;</c>.</summary>
+    /// <summary>Name of the model line in the registry and the key of its announcements. Default empty = <c>&lt;store schema name&gt;-&lt;model&gt;</c>.</summary>
     public string ModelName { get; set; } = "";
 
     /// <summary>
@@ -121,8 +121,8 @@ public sealed class TrainerOptions
     /// <summary>ID model settings (embedding size, DNN, per-model sub-sections). Defaults as in <see cref="IdModelOptions"/>.</summary>
     public IdModelOptions IdModel { get; set; } = new();
 
-    /// <summary>The model line's name: <see cref="ModelName"/> or <c>&lt;dataset&gt;-&lt;model&gt;</c>.</summary>
-    public string EffectiveModelName => string.IsNullOrWhiteSpace(ModelName) ? $"{Dataset}-{Model}".ToLowerInvariant() : ModelName;
+    /// <summary>The model line's name: <see cref="ModelName"/> or <c>&lt;schema&gt;-&lt;model&gt;</c>.</summary>
+    public string ModelNameFor(string schemaName) => string.IsNullOrWhiteSpace(ModelName) ? $"{schemaName}-{Model}".ToLowerInvariant() : ModelName;
 
     /// <summary>Throws <see cref="TrainerConfigurationException"/> naming the first setting out of range.</summary>
     public void Validate()
