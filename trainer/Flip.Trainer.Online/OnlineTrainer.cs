@@ -32,6 +32,9 @@ public sealed class OnlineTrainer : IDisposable
     private readonly Queue<PendingWindow> _pending = new();
     private readonly Queue<(DateTime From, DateTime To, IReadOnlyList<ClickEvent> Events)> _replay = new();
     private readonly List<PrequentialScore> _recentScores = new();
+    private readonly List<ClickEvent> _reservoir = new();
+    private long _reservoirSeen;
+    private Random? _reservoirRandom;
     private IOnlineLearner? _learner;
     private WindowCursor _cursor = new();
     private PlannedWindow? _planned;
@@ -167,7 +170,16 @@ public sealed class OnlineTrainer : IDisposable
             all.AddRange(window.Events);
             batch = all;
         }
+        if (_options.ReplayBuffer > 0 && _reservoir.Count > 0 && _options.ReplayRatio > 0)
+        {
+            int draw = (int)Math.Min(_reservoir.Count, Math.Round(window.Events.Count * _options.ReplayRatio));
+            var all = new List<ClickEvent>(batch.Count + draw);
+            all.AddRange(batch);
+            for (int i = 0; i < draw; i++) all.Add(_reservoir[ReservoirRandom().Next(_reservoir.Count)]);
+            batch = all;
+        }
         double samplesPerSecond = learner.Train(batch, window.Index, cancellationToken);
+        if (_options.ReplayBuffer > 0) AddToReservoir(window.Events);
         if (_options.ReplayWindows > 0)
         {
             _replay.Enqueue((window.From, window.To, window.Events));
@@ -200,6 +212,23 @@ public sealed class OnlineTrainer : IDisposable
         });
         if (version is not null) SaveState();
     }
+
+    /// <summary>Vitter's algorithm R: every event trained so far is in the reservoir with the same probability.</summary>
+    private void AddToReservoir(IReadOnlyList<ClickEvent> events)
+    {
+        foreach (var e in events)
+        {
+            _reservoirSeen++;
+            if (_reservoir.Count < _options.ReplayBuffer) _reservoir.Add(e);
+            else
+            {
+                long slot = ReservoirRandom().NextInt64(_reservoirSeen);
+                if (slot < _options.ReplayBuffer) _reservoir[(int)slot] = e;
+            }
+        }
+    }
+
+    private Random ReservoirRandom() => _reservoirRandom ??= new Random(unchecked(_options.Seed * 31 + (int)_trainedWindows));
 
     private bool PublishDue() =>
         (_options.PublishEveryWindows > 0 && _trainedSincePublish >= _options.PublishEveryWindows)

@@ -52,6 +52,15 @@ public sealed class TrainerOptions
     /// <summary>Earlier windows trained again with each window (a replay buffer, re-read from the store on resume). Default 0.</summary>
     public int ReplayWindows { get; set; }
 
+    /// <summary>
+    /// Events kept in a uniform reservoir of everything trained so far (experience replay, bounded memory); 0 = off.
+    /// Not part of the resume snapshot: after a restart it refills from new windows. Default 0.
+    /// </summary>
+    public int ReplayBuffer { get; set; }
+
+    /// <summary>Reservoir events trained with each window, per new event (with <see cref="ReplayBuffer"/>). Default 1.</summary>
+    public double ReplayRatio { get; set; } = 1;
+
     /// <summary>Adam learning rate (state kept across windows). Default 1e-3.</summary>
     public double LearningRate { get; set; } = 1e-3;
 
@@ -134,6 +143,7 @@ public sealed class TrainerOptions
         Check(LateHorizon >= TimeSpan.Zero, "Trainer:LateHorizon must not be negative.");
         Check(Passes >= 1, "Trainer:Passes must be at least 1.");
         Check(ReplayWindows >= 0, "Trainer:ReplayWindows must not be negative.");
+        Check(ReplayBuffer >= 0 && ReplayRatio >= 0, "Trainer:ReplayBuffer and Trainer:ReplayRatio must not be negative.");
         Check(LearningRate > 0, "Trainer:LearningRate must be positive.");
         Check(BatchSize >= 1 && EvaluationBatchSize >= 1, "Trainer:BatchSize and Trainer:EvaluationBatchSize must be at least 1.");
         Check(MinCount >= 1, "Trainer:MinCount must be at least 1.");
