@@ -54,6 +54,6 @@ public static class ClickEventJsonSchema
                 ["label"] = new JsonObject { ["enum"] = new JsonArray(0, 1), ["description"] = "1 = click (positive), 0 = no click." },
             },
         };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).ReplaceLineEndings("\n") + "\n";
     }
 }
