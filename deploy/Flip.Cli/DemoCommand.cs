@@ -22,7 +22,7 @@ internal static class DemoCommand
         var speedup = new Option<double>("--speedup") { Description = "Event-time seconds per wall second in the live part; 0 = fit the live part into --live-seconds", DefaultValueFactory = _ => 0 };
         var liveSeconds = new Option<double>("--live-seconds") { Description = "Wall seconds of the live part when --speedup is 0", DefaultValueFactory = _ => 240 };
         var limit = new Option<long>("--limit") { Description = "Replay only the oldest N events (0 = all)" };
-        var quick = new Option<bool>("--quick") { Description = "A short run: the oldest 60,000 events, 45 live seconds" };
+        var quick = new Option<bool>("--quick") { Description = "A short run: the oldest 60,000 events, 45 live seconds, 1,000-event trainer windows" };
         var model = new Option<string>("--model") { Description = "Model the online trainer trains (Trainer:Model)", DefaultValueFactory = _ => "dcnv2" };
         var window = new Option<string>("--window") { Description = "Trainer window: events (5000) or an event-time span (01:00:00)", DefaultValueFactory = _ => "5000" };
         var scorerPort = new Option<int>("--scorer-port") { Description = "Loopback port of the scorer's HTTP API (0 = a free port)" };
@@ -48,6 +48,7 @@ internal static class DemoCommand
             {
                 if (options.Limit == 0) options.Limit = 60_000;
                 if (parse.GetResult(liveSeconds) is null || parse.GetResult(liveSeconds)!.Implicit) options.LiveDuration = TimeSpan.FromSeconds(45);
+                if (parse.GetResult(window) is null || parse.GetResult(window)!.Implicit) options.TrainerWindow = "1000";
             }
             foreach (var pair in parse.GetValue(set) ?? [])
             {

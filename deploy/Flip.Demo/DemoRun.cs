@@ -102,6 +102,7 @@ public sealed class DemoRun
         try
         {
             await StartWorkerAsync(DemoWorkers.CreateIngest(configuration), cancellationToken);
+            await StartWorkerAsync(DemoWorkers.CreateTrainer(configuration), cancellationToken);
             await StartWorkerAsync(DemoWorkers.CreateScorer(configuration), cancellationToken);
             _producer = new ClickProducer(kafka, reader.Schema);
             using var scoreClient = new ScoreClient(new HttpClient { Timeout = TimeSpan.FromSeconds(10) },

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Flip.Ingest.Worker;
 using Flip.Scorer;
+using Flip.Trainer.Online;
 
 namespace Flip.Demo.Workers;
 
@@ -58,6 +59,23 @@ public static class DemoWorkers
     {
         var builder = IngestHost.CreateBuilder(configuration);
         return new DemoWorker("ingest", builder.Build());
+    }
+
+    /// <summary>The online trainer (store windows -> prequential evaluation -> training -> registry + flip.models).</summary>
+    public static DemoWorker CreateTrainer(IReadOnlyDictionary<string, string?> configuration)
+    {
+        var builder = TrainerHost.CreateBuilder(configuration);
+        var probe = new TrainerOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(builder.Configuration.GetSection(TrainerOptions.SectionName), probe);
+        try
+        {
+            probe.Validate();
+        }
+        catch (TrainerConfigurationException e)
+        {
+            throw new DemoConfigurationException($"trainer: {e.Message}", e);
+        }
+        return new DemoWorker("trainer", builder.Build());
     }
 
     /// <summary>The scorer (Kestrel on the loopback port of <c>Scorer:Urls</c>, /v1/score and /metrics).</summary>
