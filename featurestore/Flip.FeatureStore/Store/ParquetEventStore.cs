@@ -193,6 +193,10 @@ public sealed partial class ParquetEventStore
     public IReadOnlyList<StoreFile> ListFiles() =>
         Partitions().SelectMany(p => FilesIn(p.Hour, p.Directory)).ToList();
 
+    /// <summary>The event ids of one data file, in row order (reads the file; see <see cref="ListFiles"/>).</summary>
+    public IReadOnlyList<string> ReadIds(StoreFile file) =>
+        _format.ReadAsync(file.Path, CancellationToken.None).GetAwaiter().GetResult().Ids;
+
     /// <summary>Start (UTC) of every hour partition folder present, oldest first (folders may be empty).</summary>
     public IReadOnlyList<DateTime> ListHours() => Partitions().Select(p => p.Hour).ToList();
 
