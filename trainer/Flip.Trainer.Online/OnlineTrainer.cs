@@ -32,6 +32,9 @@ public sealed class OnlineTrainer : IDisposable
     private readonly Queue<PendingWindow> _pending = new();
     private readonly Queue<(DateTime From, DateTime To, IReadOnlyList<ClickEvent> Events)> _replay = new();
     private readonly List<PrequentialScore> _recentScores = new();
+    private readonly List<ClickEvent> _reservoir = new();
+    private long _reservoirSeen;
+    private Random? _reservoirRandom;
     private IOnlineLearner? _learner;
     private WindowCursor _cursor = new();
     private PlannedWindow? _planned;
@@ -167,7 +170,16 @@ public sealed class OnlineTrainer : IDisposable
             all.AddRange(window.Events);
             batch = all;
         }
+        if (_options.ReplayBuffer > 0 && _reservoir.Count > 0 && _options.ReplayRatio > 0)
+        {
+            int draw = (int)Math.Min(_reservoir.Count, Math.Round(window.Events.Count * _options.ReplayRatio));
+            var all = new List<ClickEvent>(batch.Count + draw);
+            all.AddRange(batch);
+            for (int i = 0; i < draw; i++) all.Add(_reservoir[ReservoirRandom().Next(_reservoir.Count)]);
+            batch = all;
+        }
         double samplesPerSecond = learner.Train(batch, window.Index, cancellationToken);
+        if (_options.ReplayBuffer > 0) AddToReservoir(window.Events);
         if (_options.ReplayWindows > 0)
         {
             _replay.Enqueue((window.From, window.To, window.Events));
@@ -201,6 +213,23 @@ public sealed class OnlineTrainer : IDisposable
         if (version is not null) SaveState();
     }
 
+    /// <summary>Vitter's algorithm R: every event trained so far is in the reservoir with the same probability.</summary>
+    private void AddToReservoir(IReadOnlyList<ClickEvent> events)
+    {
+        foreach (var e in events)
+        {
+            _reservoirSeen++;
+            if (_reservoir.Count < _options.ReplayBuffer) _reservoir.Add(e);
+            else
+            {
+                long slot = ReservoirRandom().NextInt64(_reservoirSeen);
+                if (slot < _options.ReplayBuffer) _reservoir[(int)slot] = e;
+            }
+        }
+    }
+
+    private Random ReservoirRandom() => _reservoirRandom ??= new Random(unchecked(_options.Seed * 31 + (int)_trainedWindows));
+
     private bool PublishDue() =>
         (_options.PublishEveryWindows > 0 && _trainedSincePublish >= _options.PublishEveryWindows)
         || (_options.PublishInterval > TimeSpan.Zero && _sincePublish.Elapsed >= _options.PublishInterval);
@@ -230,7 +259,7 @@ public sealed class OnlineTrainer : IDisposable
             if (learner.MixingWeight is { } a) metrics["flipA"] = a;
             var manifest = new ModelManifest
             {
-                ModelName = _options.EffectiveModelName,
+                ModelName = _options.ModelNameFor(_store.Schema.Name),
                 Kind = learner.Kind,
                 Dataset = _store.Schema.Name,
                 DataWatermarkUtc = _newestTrained,
@@ -240,7 +269,12 @@ public sealed class OnlineTrainer : IDisposable
                 Plm = learner.Plm,
                 Metrics = metrics,
             };
-            published = _registry.Publish(manifest, export.WriteTo);
+            published = _registry.Publish(manifest, directory =>
+            {
+                export.WriteTo(directory);
+                // The store's schema travels with the model, so a scorer reads events the way they were trained.
+                StoreSchemaFile.Write(Path.Combine(directory, StoreLayout.SchemaFileName), _store.Schema, fsync: false);
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -252,7 +286,7 @@ public sealed class OnlineTrainer : IDisposable
         _sincePublish.Restart();
         _metrics.Published.Inc();
         _metrics.ModelVersion.Set(long.Parse(published.Version, System.Globalization.CultureInfo.InvariantCulture));
-        _announcer?.Announce(_options.EffectiveModelName, published);
+        _announcer?.Announce(_options.ModelNameFor(_store.Schema.Name), published);
         _log.LogInformation("Published {Kind} version {Version} ({Windows} windows, data up to {Watermark:O}){Why}",
             learner.Kind, published.Version, _trainedWindows, _newestTrained, why is null ? "" : $" ({why})");
         if (afterWindow) SaveState();
@@ -267,7 +301,7 @@ public sealed class OnlineTrainer : IDisposable
             Schema = _store.Schema.Name,
             Fields = _store.Schema.FieldNames.ToArray(),
             Kind = _learner!.Kind,
-            ModelName = _options.EffectiveModelName,
+            ModelName = _options.ModelNameFor(_store.Schema.Name),
             PlannedWindows = _plannedWindows,
             TrainedWindows = _trainedWindows,
             Cursor = _cursor,

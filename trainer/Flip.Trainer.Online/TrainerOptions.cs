@@ -10,13 +10,13 @@ public sealed class TrainerOptions
 {
     public const string SectionName = "Trainer";
 
-    /// <summary>Schema of the store's events (a built-in dataset name). Default <c>movielens-1m</c>.</summary>
+    /// <summary>Schema of the store's events (a built-in dataset name), used only for a store without its own <c>schema.json</c>. Default <c>movielens-1m</c>.</summary>
     public string Dataset { get; set; } = "movielens-1m";
 
     /// <summary>Model kind: an ID-zoo name (<c>dcnv2</c>, <c>deepfm</c>, ...) or <c>flip-id</c>, <c>flip</c>, <c>flip-plm</c>. Default <c>dcnv2</c>.</summary>
     public string Model { get; set; } = "dcnv2";
 
-    /// <summary>Name of the model line in the registry and the key of its announcements. Default empty = <c>&lt;dataset&gt;-&lt;model&gt;</c>.</summary>
+    /// <summary>Name of the model line in the registry and the key of its announcements. Default empty = <c>&lt;store schema name&gt;-&lt;model&gt;</c>.</summary>
     public string ModelName { get; set; } = "";
 
     /// <summary>
@@ -51,6 +51,15 @@ public sealed class TrainerOptions
 
     /// <summary>Earlier windows trained again with each window (a replay buffer, re-read from the store on resume). Default 0.</summary>
     public int ReplayWindows { get; set; }
+
+    /// <summary>
+    /// Events kept in a uniform reservoir of everything trained so far (experience replay, bounded memory); 0 = off.
+    /// Not part of the resume snapshot: after a restart it refills from new windows. Default 0.
+    /// </summary>
+    public int ReplayBuffer { get; set; }
+
+    /// <summary>Reservoir events trained with each window, per new event (with <see cref="ReplayBuffer"/>). Default 1.</summary>
+    public double ReplayRatio { get; set; } = 1;
 
     /// <summary>Adam learning rate (state kept across windows). Default 1e-3.</summary>
     public double LearningRate { get; set; } = 1e-3;
@@ -121,8 +130,8 @@ public sealed class TrainerOptions
     /// <summary>ID model settings (embedding size, DNN, per-model sub-sections). Defaults as in <see cref="IdModelOptions"/>.</summary>
     public IdModelOptions IdModel { get; set; } = new();
 
-    /// <summary>The model line's name: <see cref="ModelName"/> or <c>&lt;dataset&gt;-&lt;model&gt;</c>.</summary>
-    public string EffectiveModelName => string.IsNullOrWhiteSpace(ModelName) ? $"{Dataset}-{Model}".ToLowerInvariant() : ModelName;
+    /// <summary>The model line's name: <see cref="ModelName"/> or <c>&lt;schema&gt;-&lt;model&gt;</c>.</summary>
+    public string ModelNameFor(string schemaName) => string.IsNullOrWhiteSpace(ModelName) ? $"{schemaName}-{Model}".ToLowerInvariant() : ModelName;
 
     /// <summary>Throws <see cref="TrainerConfigurationException"/> naming the first setting out of range.</summary>
     public void Validate()
@@ -134,6 +143,7 @@ public sealed class TrainerOptions
         Check(LateHorizon >= TimeSpan.Zero, "Trainer:LateHorizon must not be negative.");
         Check(Passes >= 1, "Trainer:Passes must be at least 1.");
         Check(ReplayWindows >= 0, "Trainer:ReplayWindows must not be negative.");
+        Check(ReplayBuffer >= 0 && ReplayRatio >= 0, "Trainer:ReplayBuffer and Trainer:ReplayRatio must not be negative.");
         Check(LearningRate > 0, "Trainer:LearningRate must be positive.");
         Check(BatchSize >= 1 && EvaluationBatchSize >= 1, "Trainer:BatchSize and Trainer:EvaluationBatchSize must be at least 1.");
         Check(MinCount >= 1, "Trainer:MinCount must be at least 1.");

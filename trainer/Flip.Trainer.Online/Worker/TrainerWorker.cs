@@ -50,13 +50,18 @@ public sealed class TrainerWorker(
 
     /// <summary>Bad settings, a store or registry folder that cannot be read or written: one line, exit 2 (not a bug).</summary>
     public static bool IsEnvironmentError(Exception e) =>
-        e is TrainerConfigurationException or UnauthorizedAccessException or DirectoryNotFoundException
+        e is TrainerConfigurationException or UnauthorizedAccessException or DirectoryNotFoundException or StoreFormatException
         || (e is IOException && e is not EndOfStreamException);
 
-    private static ParquetEventStore OpenStore(TrainerOptions options, ParquetStoreOptions storeOptions)
+    /// <summary>
+    /// The store with its own schema (<c>schema.json</c>, written by the ingest); a store without one (written before
+    /// schema files) is opened with the built-in schema <c>Trainer:Dataset</c> names.
+    /// </summary>
+    public static ParquetEventStore OpenStore(TrainerOptions options, ParquetStoreOptions storeOptions)
     {
-        var schema = OnlineLearners.ResolveSchema(options.Dataset);
-        if (!Directory.Exists(storeOptions.Root)) throw new TrainerConfigurationException($"The store folder {Path.GetFullPath(storeOptions.Root)} does not exist (Store:Root or --store).");
-        return new ParquetEventStore(storeOptions.Root, schema, storeOptions);
+        var layout = new StoreLayout(storeOptions.Root);
+        if (!Directory.Exists(layout.Root)) throw new TrainerConfigurationException($"The store folder {layout.Root} does not exist (Store:Root or --store).");
+        if (File.Exists(layout.SchemaFile)) return ParquetEventStore.Open(layout.Root, storeOptions);
+        return new ParquetEventStore(layout.Root, OnlineLearners.ResolveSchema(options.Dataset), storeOptions);
     }
 }
