@@ -41,6 +41,8 @@ public static class ScorerApp
 
         var options = builder.Configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
         options.Validate();
+        // Before libtorch loads (the watcher loads a model at start): passive OpenMP waits and the intra-op thread count.
+        Flip.Trainer.TorchRuntime.Configure(options.TorchThreads);
         var kafka = builder.Configuration.GetSection(KafkaOptions.SectionName).Get<KafkaOptions>() ?? new KafkaOptions();
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(k =>
