@@ -47,7 +47,7 @@ public static class ScorerApp
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1L;
+            k.Limits.MaxRequestBodySize = (long)options.MaxBodyBytes * (RequestBody.DrainFactor + 1);
             k.AddServerHeader = false;
         });
         AddScorer(builder.Services, options, kafka);
