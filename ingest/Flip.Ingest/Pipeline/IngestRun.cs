@@ -44,7 +44,7 @@ public sealed class IngestRun : IAsyncDisposable
     public async Task WaitForAsync(long messages, TimeSpan timeout, Action<IngestStatistics>? progress = null, CancellationToken cancellationToken = default)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (Statistics.Stored + Statistics.DeadLettered < messages)
+        while (Statistics.Stored + Statistics.DeadLettered + Statistics.Duplicates < messages)
         {
             if (Statistics.LostMessages > 0)
                 throw new IngestDataLostException($"The broker deleted {Statistics.LostMessages:N0} message(s) before the ingest consumed them (retention); see the error log for the offsets.");
