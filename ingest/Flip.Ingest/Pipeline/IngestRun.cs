@@ -54,7 +54,7 @@ public sealed class IngestRun : IAsyncDisposable
                 throw new InvalidOperationException("The ingest worker stopped before the expected messages arrived.");
             }
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Ingest handled {Statistics.Stored + Statistics.DeadLettered:N0} of {messages:N0} messages within {timeout}.");
+                throw new TimeoutException($"Ingest handled {Statistics.Stored + Statistics.DeadLettered + Statistics.Duplicates:N0} of {messages:N0} messages within {timeout}.");
             progress?.Invoke(Statistics);
             await Task.Delay(100, cancellationToken);
         }
