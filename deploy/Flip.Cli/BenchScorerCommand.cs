@@ -48,7 +48,8 @@ internal static class BenchScorerCommand
                 var report = await new ScorerBenchmark(options).RunAsync(m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"), ct);
                 if (parse.GetValue(json))
                 {
-                    Console.WriteLine(JsonSerializer.Serialize(report, CliOptions.Indented));
+                    // NaN marks a figure a step does not have (no forward passes behind the constant endpoint).
+                    Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions(CliOptions.Indented) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
                     return 0;
                 }
                 var c = CultureInfo.InvariantCulture;

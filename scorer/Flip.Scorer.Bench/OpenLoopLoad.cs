@@ -5,7 +5,13 @@ namespace Flip.Scorer.Bench;
 
 /// <summary>What one open-loop step measured. Latencies in milliseconds, from each request's scheduled send time.</summary>
 public sealed record LoadResult(string Target, double TargetRate, double Seconds, long Sent, long Errors, double AchievedRate,
-    double P50, double P95, double P99, double Max, double GeneratorCores, double ServerCores, IReadOnlyDictionary<string, long> Versions);
+    double P50, double P95, double P99, double Max, double GeneratorCores, double ServerCores, IReadOnlyDictionary<string, long> Versions)
+{
+    /// <summary>Server side, from its /metrics over the step: mean events per forward pass, mean forward and queue wait in ms.</summary>
+    public double MeanBatch { get; init; } = double.NaN;
+    public double MeanForwardMs { get; init; } = double.NaN;
+    public double MeanQueueMs { get; init; } = double.NaN;
+}
 
 /// <summary>
 /// Open-loop constant-rate HTTP load: request i is due at start + i/rate and is sent then whether or not earlier ones

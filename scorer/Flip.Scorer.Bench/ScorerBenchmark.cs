@@ -65,7 +65,7 @@ public sealed class ScorerBenchmark(ScorerBenchOptions options)
                     steps.Add(await generator.RunAsync("constant", "/bench/constant", bodies, rate, options.StepDuration, ServerCpu, cancellationToken));
                 }
                 progress($"{options.Kind} at {rate:F0} requests/s for {options.StepDuration.TotalSeconds:F0} s");
-                steps.Add(await generator.RunAsync(options.Kind, "/v1/score", bodies, rate, options.StepDuration, ServerCpu, cancellationToken));
+                steps.Add(await WithServerFigures(client, () => generator.RunAsync(options.Kind, "/v1/score", bodies, rate, options.StepDuration, ServerCpu, cancellationToken)));
             }
 
             progress($"{options.Kind} at {options.SwapRate:F0} requests/s, publishing a new version every {options.SwapEvery.TotalSeconds:F0} s");
@@ -82,8 +82,8 @@ public sealed class ScorerBenchmark(ScorerBenchOptions options)
                 }
             }) { IsBackground = true, Name = "flip-bench-publisher" };
             swaps.Start();
-            var swapStep = await generator.RunAsync($"{options.Kind} + swap every {options.SwapEvery.TotalSeconds:F0} s", "/v1/score", bodies, options.SwapRate,
-                options.StepDuration, ServerCpu, cancellationToken);
+            var swapStep = await WithServerFigures(client, () => generator.RunAsync($"{options.Kind} + swap every {options.SwapEvery.TotalSeconds:F0} s", "/v1/score", bodies, options.SwapRate,
+                options.StepDuration, ServerCpu, cancellationToken));
             stopSwaps.Set();
             swaps.Join();
             steps.Add(swapStep);
@@ -135,6 +135,35 @@ public sealed class ScorerBenchmark(ScorerBenchOptions options)
             default:
                 throw new ArgumentException($"Unknown kind '{options.Kind}' for the scorer benchmark (dcnv2, flip-id, flip).");
         }
+    }
+
+    private static async Task<LoadResult> WithServerFigures(HttpClient client, Func<Task<LoadResult>> step)
+    {
+        var before = await ServerSums(client);
+        var result = await step();
+        var after = await ServerSums(client);
+        double Delta(string name) => after.GetValueOrDefault(name) - before.GetValueOrDefault(name);
+        double forwards = Delta("flip_scorer_forward_seconds_count");
+        return result with
+        {
+            MeanBatch = Delta("flip_scorer_batch_size_sum") / Delta("flip_scorer_batch_size_count"),
+            MeanForwardMs = 1000 * Delta("flip_scorer_forward_seconds_sum") / forwards,
+            MeanQueueMs = 1000 * Delta("flip_scorer_queue_seconds_sum") / Delta("flip_scorer_queue_seconds_count"),
+        };
+    }
+
+    private static async Task<Dictionary<string, double>> ServerSums(HttpClient client)
+    {
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var line in (await client.GetStringAsync("/metrics")).Split('\n'))
+        {
+            if (!line.StartsWith("flip_scorer_", StringComparison.Ordinal)) continue;
+            var parts = line.Split(' ');
+            if (parts.Length == 2 && (parts[0].EndsWith("_sum", StringComparison.Ordinal) || parts[0].EndsWith("_count", StringComparison.Ordinal))
+                && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v))
+                sums[parts[0]] = v;
+        }
+        return sums;
     }
 
     private static byte[] Body(ClickEvent e)
