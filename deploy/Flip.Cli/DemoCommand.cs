@@ -1,24 +1,14 @@
-using Flip.Trainer.Training;
 using System.CommandLine;
 using System.Globalization;
-using Confluent.Kafka;
-using Flip.FeatureStore.Events;
-using Flip.FeatureStore.Readers;
-using Flip.FeatureStore.Store;
-using Flip.FeatureStore.Vocabulary;
-using Flip.Ingest.Dev.Kafka;
-using Flip.Hosting;
-using Flip.Ingest.Kafka;
-using Flip.Ingest.Pipeline;
-using Flip.Ingest.Dev.Replay;
-using Flip.Ingest.Worker;
+using Flip.Demo;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace Flip.Cli;
 
 /// <summary>
-/// `flip demo`: the whole streaming path in one process: embedded broker, replay of MovieLens-1M onto
-/// flip.clicks, ingest into a Parquet store, then an ID model trained on the store (see <see cref="TrainIdModel"/>).
+/// `flip demo`: the live loop in one command (<see cref="DemoRun"/> does the work). This class parses the options, shows
+/// the live dashboard while the run goes, and prints the summary table and the chart's path at the end.
 /// </summary>
 internal static class DemoCommand
 {
@@ -27,14 +17,51 @@ internal static class DemoCommand
         var path = CliOptions.DatasetPath();
         path.Required = false;
         path.DefaultValueFactory = _ => new DirectoryInfo(DefaultDatasetPath());
-        var store = new Option<DirectoryInfo>("--store", "-s")
+        var work = new Option<DirectoryInfo>("--work", "-w") { Description = "Folder of the run: store/, registry/, chart, summary, log (default: a new folder under the system temp folder)" };
+        var backfill = new Option<double>("--backfill") { Description = "Share of the events (oldest first) backfilled at full speed before the live part", DefaultValueFactory = _ => 0.9 };
+        var speedup = new Option<double>("--speedup") { Description = "Event-time seconds per wall second in the live part; 0 = fit the live part into --live-seconds", DefaultValueFactory = _ => 0 };
+        var liveSeconds = new Option<double>("--live-seconds") { Description = "Wall seconds of the live part when --speedup is 0", DefaultValueFactory = _ => 240 };
+        var limit = new Option<long>("--limit") { Description = "Replay only the oldest N events (0 = all)" };
+        var quick = new Option<bool>("--quick") { Description = "A short run: the oldest 60,000 events, 45 live seconds, 1,000-event trainer windows" };
+        var model = new Option<string>("--model") { Description = "Model the online trainer trains (Trainer:Model)", DefaultValueFactory = _ => "dcnv2" };
+        var window = new Option<string>("--window") { Description = "Trainer window: events (5000) or an event-time span (01:00:00)", DefaultValueFactory = _ => "5000" };
+        var scorerPort = new Option<int>("--scorer-port") { Description = "Loopback port of the scorer's HTTP API (0 = a free port)" };
+        var set = new Option<string[]>("--set") { Description = "Extra configuration for the workers, KEY=VALUE (repeatable), e.g. --set Trainer:LearningRate=0.002", AllowMultipleArgumentsPerToken = false };
+        var plain = new Option<bool>("--plain") { Description = "One status line every 10 s instead of the live dashboard (also when output is redirected)" };
+        var cmd = new Command("demo", "The live loop on MovieLens-1M in one command: embedded Kafka, backfill then live replay, ingest, online trainer, scorer, simulated front end; live dashboard, summary and chart");
+        foreach (var o in new Option[] { path, work, backfill, speedup, liveSeconds, limit, quick, model, window, scorerPort, set, plain }) cmd.Options.Add(o);
+        cmd.SetAction((parse, ct) =>
         {
-            Description = "Store folder (default: a new folder under the system temp folder)",
-        };
-        var limit = new Option<long>("--limit") { Description = "Replay at most this many events (0 = all)" };
-        var cmd = new Command("demo", "End to end on MovieLens-1M: embedded Kafka, replay, ingest to Parquet, train an ID model and print test AUC");
-        foreach (var o in new Option[] { path, store, limit }) cmd.Options.Add(o);
-        cmd.SetAction((parse, ct) => Run(parse.GetValue(path)!, parse.GetValue(store), parse.GetValue(limit), ct));
+            var options = new DemoOptions
+            {
+                DatasetPath = parse.GetValue(path)!.FullName,
+                WorkDirectory = parse.GetValue(work)?.FullName ?? "",
+                BackfillFraction = parse.GetValue(backfill),
+                Speedup = parse.GetValue(speedup),
+                LiveDuration = TimeSpan.FromSeconds(parse.GetValue(liveSeconds)),
+                Limit = parse.GetValue(limit),
+                Model = parse.GetValue(model)!,
+                TrainerWindow = parse.GetValue(window)!,
+                ScorerPort = parse.GetValue(scorerPort),
+            };
+            if (parse.GetValue(quick))
+            {
+                if (options.Limit == 0) options.Limit = 60_000;
+                if (parse.GetResult(liveSeconds) is null || parse.GetResult(liveSeconds)!.Implicit) options.LiveDuration = TimeSpan.FromSeconds(45);
+                if (parse.GetResult(window) is null || parse.GetResult(window)!.Implicit) options.TrainerWindow = "1000";
+            }
+            foreach (var pair in parse.GetValue(set) ?? [])
+            {
+                int eq = pair.IndexOf('=');
+                if (eq <= 0)
+                {
+                    CliConsole.Error().MarkupLine($"[red]error:[/] --set expects KEY=VALUE, got '{Markup.Escape(pair)}'");
+                    return Task.FromResult(2);
+                }
+                options.Settings[pair[..eq]] = pair[(eq + 1)..];
+            }
+            return Run(options, parse.GetValue(plain) || Console.IsOutputRedirected, ct);
+        });
         return cmd;
     }
 
@@ -52,100 +79,141 @@ internal static class DemoCommand
         return Path.GetFullPath(Path.Combine("..", "shared", "datasets", "movielens-1m"));
     }
 
-    private static async Task<int> Run(DirectoryInfo path, DirectoryInfo? storeDir, long limit, CancellationToken ct)
+    private static async Task<int> Run(DemoOptions options, bool plain, CancellationToken ct)
     {
-        var c = CultureInfo.InvariantCulture;
-        var storeRoot = storeDir?.FullName ?? Path.Combine(Path.GetTempPath(), $"flip-demo-store-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-        List<ClickEvent> events;
-        IDatasetReader reader;
+        // The workers log to the console; during the run their lines go to <work>/demo.log so the dashboard stays readable.
+        var screen = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        options.WorkDirectory = DemoRun.ResolveWorkDirectory(options);
+        Directory.CreateDirectory(options.WorkDirectory);
+        var logPath = Path.Combine(options.WorkDirectory, "demo.log");
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var logWriter = TextWriter.Synchronized(log);
+        screen.MarkupLine($"[bold]flip demo[/]: the live loop on MovieLens-1M ({Markup.Escape(options.DatasetPath)})");
+        screen.MarkupLine($"run folder [blue]{Markup.Escape(options.WorkDirectory)}[/], worker logs in demo.log; Ctrl+C stops cleanly");
+        DemoReport report;
+        Console.SetOut(logWriter);
+        Console.SetError(logWriter);
         try
         {
-            reader = DatasetCatalog.Open("movielens-1m", path.FullName);
-            events = AnsiConsole.Status().Start("1/4 Reading MovieLens-1M...", _ => reader.ReadEvents().ToList());
+            report = plain ? await RunPlain(screen, options, ct) : await RunLive(screen, options, ct);
         }
-        catch (Exception e) when (e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException or IOException)
+        catch (DemoConfigurationException e)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)} (pass --path to the folder with ratings.dat, users.dat, movies.dat)");
+            screen.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 2;
         }
-        if (limit > 0 && limit < events.Count) events = events.GetRange(0, (int)limit);
-        AnsiConsole.MarkupLine($"1/4 Read [bold]{events.Count.ToString("N0", c)}[/] events from {Markup.Escape(path.FullName)}");
-
-        using var broker = new EmbeddedKafkaBroker();
-        var kafka = new KafkaOptions { BootstrapServers = broker.BootstrapServers };
-        broker.CreateIngestTopics(kafka, partitions: 8); // 8 x 5 MiB of lz4 batches holds the whole replay even if ingest lags
-        AnsiConsole.MarkupLine($"2/4 Embedded Kafka on {broker.BootstrapServers}; replaying onto {kafka.ClicksTopic}, ingesting into {Markup.Escape(storeRoot)}");
-
-        var ingest = new IngestOptions { Dataset = "movielens-1m", MetricsPort = 0, ConsumerGroup = "flip-demo", FlushInterval = TimeSpan.FromSeconds(10) };
-        var storeOptions = new ParquetStoreOptions { Root = storeRoot };
-        try
+        finally
         {
-            await using (var run = await IngestRun.StartAsync(kafka, ingest, storeOptions))
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
+        screen.Write(SummaryTable(report));
+        if (report.ChartPath is not null) screen.MarkupLine($"chart [blue]{Markup.Escape(report.ChartPath)}[/]");
+        if (report.SummaryPath is not null) screen.MarkupLine($"summary [blue]{Markup.Escape(report.SummaryPath)}[/]");
+        foreach (var failure in report.Failures) screen.MarkupLine($"[red]failure:[/] {Markup.Escape(failure)} (see {Markup.Escape(logPath)})");
+        return report.Failures.Count > 0 ? 1 : 0;
+    }
+
+    private static async Task<DemoReport> RunLive(IAnsiConsole screen, DemoOptions options, CancellationToken ct)
+    {
+        DemoSnapshot? latest = null;
+        DemoReport? report = null;
+        await screen.Live(Dashboard(null)).AutoClear(false).StartAsync(async ctx =>
+        {
+            var run = DemoRun.RunAsync(options, s => Volatile.Write(ref latest, s), ct);
+            while (!run.IsCompleted)
             {
-                ReplayResult replayed = null!;
-                await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .StartAsync(async ctx =>
-                    {
-                        var replayTask = ctx.AddTask("replay  -> flip.clicks", maxValue: events.Count);
-                        var ingestTask = ctx.AddTask("ingest  -> Parquet", maxValue: events.Count);
-                        await run.WaitForAssignmentAsync(TimeSpan.FromMinutes(1), ct);
-                        replayed = await Task.Run(() => new EventReplayer(kafka, reader.Schema)
-                            .Replay(() => events, new ReplayOptions(), n => replayTask.Value = n, ct), ct);
-                        replayTask.Value = events.Count;
-                        long dropped = TopicWatermarks.DroppedMessages(kafka, kafka.ClicksTopic);
-                        if (dropped > 0)
-                            throw new InvalidOperationException($"The embedded broker dropped {dropped:N0} events before they were ingested (each partition keeps {EmbeddedKafkaBroker.RetainedBytesPerPartition / 1048576} MiB).");
-                        await run.WaitForAsync(events.Count, TimeSpan.FromMinutes(20), s => ingestTask.Value = s.Stored + s.DeadLettered, ct);
-                    });
-                await run.StopAsync();
-                AnsiConsole.MarkupLine($"3/4 Replayed {replayed.Produced.ToString("N0", c)} events ({replayed.EventsPerSecond.ToString("N0", c)}/s); stored {run.Statistics.Stored.ToString("N0", c)}, dead-lettered {run.Statistics.DeadLettered.ToString("N0", c)}");
+                await Task.WhenAny(run, Task.Delay(500, CancellationToken.None));
+                ctx.UpdateTarget(Dashboard(Volatile.Read(ref latest)));
             }
-        }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException or KafkaException or KafkaDeliveryException or IOException)
-        {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
-        }
-
-        var store = new ParquetEventStore(storeRoot, reader.Schema);
-        PrintStoreSummary(store);
-        return TrainIdModel(store, ct);
+            report = await run;
+            ctx.UpdateTarget(Dashboard(Volatile.Read(ref latest)));
+        });
+        return report!;
     }
 
-    private static void PrintStoreSummary(ParquetEventStore store)
+    private static async Task<DemoReport> RunPlain(IAnsiConsole screen, DemoOptions options, CancellationToken ct)
     {
-        var c = CultureInfo.InvariantCulture;
-        var files = store.ListFiles();
-        var vocabDir = store.VocabularyDirectory;
-        var vocab = FeatureVocabulary.LatestPath(vocabDir) is not null ? FeatureVocabulary.LoadLatest(vocabDir, store.Schema) : null;
-        var table = new Table().Title("[bold]store[/]").AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
-        table.AddRow("root", Markup.Escape(store.Root));
-        table.AddRow("events", store.Count().ToString("N0", c));
-        table.AddRow("files / hour partitions", $"{files.Count.ToString("N0", c)} / {files.Select(f => f.Hour).Distinct().Count().ToString("N0", c)}");
-        table.AddRow("size", $"{(store.SizeOnDisk() / 1048576.0).ToString("0.0", c)} MiB");
-        table.AddRow("first hour / last event (UTC)", $"{(files.Count > 0 ? files[0].Hour.ToString("u", c) : "-")} / {store.Watermark?.ToString("u", c) ?? "-"}");
-        table.AddRow("vocabulary ids", vocab?.Count.ToString("N0", c) ?? "-");
-        AnsiConsole.Write(table);
+        var lastPrinted = TimeSpan.Zero;
+        var gate = new object();
+        return await DemoRun.RunAsync(options, s =>
+        {
+            lock (gate)
+            {
+                if (s.Phase != DemoPhase.Done && s.Elapsed - lastPrinted < TimeSpan.FromSeconds(10)) return;
+                lastPrinted = s.Elapsed;
+                screen.WriteLine(StatusLine(s));
+            }
+        }, ct);
     }
 
-    /// <summary>
-    /// Step 4: the quick ID configuration (DCNv2, the FLIP_ID backbone, 2 epochs) trained on the store's events read back
-    /// chronologically, with the paper's split; prints validation and test AUC/logloss.
-    /// </summary>
-    private static int TrainIdModel(ParquetEventStore store, CancellationToken ct)
+    static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    static string N(double v) => double.IsNaN(v) ? "-" : v.ToString("N0", C);
+    static string Auc(double v) => double.IsNaN(v) ? "-" : v.ToString("F4", C);
+    static string Secs(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds.ToString("F1", C)} s" : "-";
+    static string Version(long v) => v > 0 ? v.ToString("000000", C) : "none yet";
+
+    static string StatusLine(DemoSnapshot s) =>
+        $"{s.Elapsed:mm\\:ss} {s.Phase,-8} produced {N(s.Produced)}/{N(s.TotalEvents)} stored {N(s.Stored)} lag {N(s.ConsumerLag)} " +
+        $"windows {N(s.TrainerWindows)} preqAUC {Auc(s.PrequentialAuc)} served {Version(s.ServedVersion)} liveAUC {Auc(s.FrontEndLiveAuc)} " +
+        $"p99 {(double.IsNaN(s.ScorerP99Seconds) ? "-" : (s.ScorerP99Seconds * 1000).ToString("F1", C) + " ms")}";
+
+    static IRenderable Dashboard(DemoSnapshot? s)
     {
-        ct.ThrowIfCancellationRequested();
-        var options = new IdTrainingOptions { MaxEpochs = 2 };
-        Flip.Trainer.TorchRuntime.Configure(options.Threads);
-        AnsiConsole.MarkupLine("4/4 training [bold]dcnv2[/] on the store (chronological 90/10 split, validation = end of train)");
-        var result = IdRunConsole.Show(AnsiConsole.Console, "dcnv2", progress => IdExperiment.RunOnStore("dcnv2", store, options, progress, ct));
-        using (result.Model)
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]flip demo: live loop[/]")
+            .AddColumn("part").AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+        if (s is null)
         {
-            var c = CultureInfo.InvariantCulture;
-            var v = result.Training.BestValidation;
-            AnsiConsole.MarkupLine($"validation AUC {v.Auc.ToString("F4", c)}, logloss {v.LogLoss.ToString("F4", c)} (best epoch {result.Training.BestEpoch})");
-            AnsiConsole.MarkupLine($"[bold green]test AUC {result.Test.Auc.ToString("F4", c)}[/], logloss {result.Test.LogLoss.ToString("F4", c)} on {result.Test.Count.ToString("N0", c)} held-out events");
+            table.AddRow("demo", "phase", "starting: reading MovieLens-1M, starting broker and workers");
+            return table;
         }
-        return 0;
+        string clock = s.EventClock is { } t ? $"{t.ToString("yyyy-MM-dd HH:mm", C)} ({N(s.Speedup)}x)" : "-";
+        table.AddRow("demo", "phase / elapsed", $"{s.Phase} / {s.Elapsed:mm\\:ss}");
+        table.AddRow("", "event clock (live)", clock);
+        table.AddRow("replay", "events produced (acked)", $"{N(s.Produced)} / {N(s.TotalEvents)}  ({N(s.ProducedPerSecond)}/s)");
+        table.AddRow("ingest", "events stored", $"{N(s.Stored)}  ({N(s.StoredPerSecond)}/s)");
+        table.AddRow("", "dead-lettered / consumer lag", $"{N(s.DeadLettered)} / {N(s.ConsumerLag)}");
+        table.AddRow("trainer", "windows trained / data lag", $"{N(s.TrainerWindows)} / {(double.IsNaN(s.TrainerDataLagSeconds) ? "-" : TimeSpan.FromSeconds(s.TrainerDataLagSeconds).ToString("g", C))} event time");
+        table.AddRow("", "prequential AUC (last window)", Auc(s.PrequentialAuc));
+        table.AddRow("", "published version", Version(s.PublishedVersion));
+        table.AddRow("scorer", "served version / age", $"{Version(s.ServedVersion)} / {Secs(s.ModelAge)}");
+        table.AddRow("", "live AUC: front end (last 5k) / scorer", $"{Auc(s.FrontEndLiveAuc)} / {Auc(s.ScorerLiveAuc)}");
+        table.AddRow("", "p99 latency /v1/score", double.IsNaN(s.ScorerP99Seconds) ? "-" : $"{(s.ScorerP99Seconds * 1000).ToString("F2", C)} ms");
+        table.AddRow("", "live events scored before click", $"{N(s.LiveScored)} / {N(s.LivePlayed)}");
+        table.AddRow("freshness", "click -> trained -> served", $"{Secs(s.ClickToTrained)} -> {Secs(s.TrainedToServed)}");
+        foreach (var f in s.Failures) table.AddRow("[red]crash[/]", "", Markup.Escape(f));
+        return table;
     }
+
+    static Table SummaryTable(DemoReport r)
+    {
+        var t = new Table().Border(TableBorder.Rounded).Title($"[bold]flip demo summary[/]{(r.Interrupted ? " [yellow](stopped by Ctrl+C)[/]" : "")}")
+            .AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+        t.AddRow("wall time", r.WallTime.ToString(@"m\:ss", C));
+        t.AddRow("events: dataset / backfill / live", $"{N(r.DatasetEvents)} / {N(r.BackfillEvents)} / {N(r.LiveEvents)}");
+        t.AddRow("backfill wall time", Secs(r.BackfillWallTime));
+        t.AddRow("live event clock", $"{N(r.Speedup)}x");
+        t.AddRow("acknowledged / stored / dead-lettered", $"{N(r.Produced)} / {N(r.Stored)} / {N(r.DeadLettered)}");
+        t.AddRow("acknowledged but not stored (must be 0)", r.Unaccounted == 0 ? "[green]0[/]" : $"[red]{N(r.Unaccounted)}[/]");
+        t.AddRow("trainer windows / versions published", $"{N(r.TrainerWindows)} / {N(r.PublishedVersions)}");
+        t.AddRow("prequential AUC (all windows / last)", $"{Auc(r.PrequentialAucMean)} / {Auc(r.PrequentialAucLast)}");
+        t.AddRow("live events scored before their click", $"{N(r.LiveScored)} / {N(r.LivePlayed)}");
+        t.AddRow("live AUC of served scores (all / scorer last)", $"{Auc(r.LiveAucOverall)} / {Auc(r.ScorerLiveAucLast)}");
+        t.AddRow("/v1/score round trip p50 / p99", $"{Ms(r.ScoreP50Seconds)} / {Ms(r.ScoreP99Seconds)}");
+        var fresh = r.ServedVersions.Where(v => v.ClickToServed is not null).ToList();
+        if (fresh.Count > 0)
+        {
+            static double Median(IEnumerable<double> xs) { var a = xs.Order().ToArray(); return a[a.Length / 2]; }
+            t.AddRow("versions served", N(r.ServedVersions.Count));
+            t.AddRow("freshness median: click -> trained -> served",
+                $"{Median(fresh.Select(v => v.ClickToTrained!.Value.TotalSeconds)).ToString("F1", C)} s -> {Median(fresh.Select(v => v.TrainedToServed.TotalSeconds)).ToString("F1", C)} s");
+            t.AddRow("freshness median: click -> served", $"{Median(fresh.Select(v => v.ClickToServed!.Value.TotalSeconds)).ToString("F1", C)} s");
+        }
+        t.AddRow("store / registry", $"{Markup.Escape(r.StoreRoot)} / {Markup.Escape(r.RegistryRoot)}");
+        return t;
+    }
+
+    static string Ms(double seconds) => double.IsNaN(seconds) ? "-" : $"{(seconds * 1000).ToString("F1", C)} ms";
 }

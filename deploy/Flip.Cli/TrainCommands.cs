@@ -9,6 +9,7 @@ internal static class TrainCommands
     {
         var train = new Command("train", "Train models offline on a dataset (chronological split, early stopping on validation)");
         train.Subcommands.Add(TrainIdCommand.Create());
+        train.Subcommands.Add(TrainOnlineCommand.Create());
         return train;
     }
 }

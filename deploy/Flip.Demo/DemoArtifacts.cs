@@ -27,7 +27,7 @@ public static class DemoArtifacts
         var summary = Path.Combine(report.WorkDirectory, SummaryFileName);
         var withPaths = report with { ChartPath = chart, SummaryPath = summary };
         var tmp = summary + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(withPaths with { Snapshots = [] }, Json));
+        File.WriteAllText(tmp, JsonSerializer.Serialize(withPaths with { Snapshots = [], FinalMetrics = new Dictionary<string, string>() }, Json));
         File.Move(tmp, summary, overwrite: true);
         return withPaths;
     }

@@ -61,6 +61,12 @@ public sealed class DemoOptions
     public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Serve each worker's Prometheus <c>/metrics</c> on a free loopback port (listed in the report), so a local
+    /// Prometheus can scrape the demo; the scorer serves its own on its HTTP port either way. Default false.
+    /// </summary>
+    public bool ServeMetrics { get; set; }
+
+    /// <summary>
     /// Extra configuration keys for every worker (<c>Trainer:Model</c>, <c>Scorer:MaxBatchSize</c>, ...), applied last.
     /// Default empty.
     /// </summary>

@@ -58,5 +58,9 @@ public sealed record DemoReport
     public double ScoreP99Seconds { get; init; }
 
     public IReadOnlyList<ServedVersion> ServedVersions { get; init; } = [];
+    /// <summary>Each worker's <c>/metrics</c> URL (the scorer's always; ingest and trainer with <see cref="DemoOptions.ServeMetrics"/>).</summary>
+    public IReadOnlyDictionary<string, string> MetricsUrls { get; init; } = new Dictionary<string, string>();
+    /// <summary>What each of those endpoints served just before the workers stopped (Prometheus text format).</summary>
+    public IReadOnlyDictionary<string, string> FinalMetrics { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<DemoSnapshot> Snapshots { get; init; } = [];
 }

@@ -36,6 +36,8 @@ public sealed class DemoRun
     private SimulatedFrontEnd? _frontEnd;
     private readonly ServedScores _scores = new();
     private DemoSnapshot? _last;
+    private Dictionary<string, Uri> _metricsUrls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _finalMetrics = new(StringComparer.Ordinal);
     private long _lastServed;
 
     private DemoRun(DemoOptions options, string work)
@@ -89,6 +91,7 @@ public sealed class DemoRun
             broker.CreateTopic(topic, partitions: 1);
         int scorerPort = _options.ScorerPort > 0 ? _options.ScorerPort : DemoWorkers.FreeLoopbackPort();
         var configuration = DemoWorkers.Configuration(_options, broker.BootstrapServers, StoreRoot, RegistryRoot, scorerPort);
+        _metricsUrls = DemoWorkers.MetricsUrls(configuration);
 
         using var crashed = new CancellationTokenSource();
         using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, crashed.Token);
@@ -99,6 +102,7 @@ public sealed class DemoRun
         try
         {
             await StartWorkerAsync(DemoWorkers.CreateIngest(configuration), cancellationToken);
+            await StartWorkerAsync(DemoWorkers.CreateTrainer(configuration), cancellationToken);
             await StartWorkerAsync(DemoWorkers.CreateScorer(configuration), cancellationToken);
             _producer = new ClickProducer(kafka, reader.Schema);
             using var scoreClient = new ScoreClient(new HttpClient { Timeout = TimeSpan.FromSeconds(10) },
@@ -125,6 +129,7 @@ public sealed class DemoRun
             }
             _phase = DemoPhase.Draining;
             await DrainAsync();
+            await ScrapeEndpointsAsync();
         }
         finally
         {
@@ -202,6 +207,18 @@ public sealed class DemoRun
         catch (OperationCanceledException)
         {
             _failures.Add($"the ingest did not store every acknowledged event within {_options.DrainTimeout}");
+        }
+    }
+
+    /// <summary>The workers' live <c>/metrics</c> over HTTP, once, before they stop (<see cref="DemoReport.FinalMetrics"/>).</summary>
+    async Task ScrapeEndpointsAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (var (worker, url) in _metricsUrls)
+        {
+            if (!_workers.Any(w => w.Name == worker)) continue;
+            try { _finalMetrics[worker] = await http.GetStringAsync(url); }
+            catch (HttpRequestException e) { _failures.Add($"the {worker} worker's {url} did not answer: {e.Message}"); }
         }
     }
 
@@ -325,6 +342,8 @@ public sealed class DemoRun
             ScoreP50Seconds = _frontEnd?.LatencyQuantile(0.5) ?? double.NaN,
             ScoreP99Seconds = _frontEnd?.LatencyQuantile(0.99) ?? double.NaN,
             ServedVersions = _served.ToList(),
+            MetricsUrls = _metricsUrls.Where(kv => _workers.Any(w => w.Name == kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value.ToString()),
+            FinalMetrics = new Dictionary<string, string>(_finalMetrics),
             Snapshots = _snapshots.ToList(),
         };
         return DemoArtifacts.Write(report);

@@ -41,11 +41,13 @@ public static class ScorerApp
 
         var options = builder.Configuration.GetSection(ScorerOptions.SectionName).Get<ScorerOptions>() ?? new ScorerOptions();
         options.Validate();
+        // Before libtorch loads (the watcher loads a model at start): passive OpenMP waits and the intra-op thread count.
+        Flip.Trainer.TorchRuntime.Configure(options.TorchThreads);
         var kafka = builder.Configuration.GetSection(KafkaOptions.SectionName).Get<KafkaOptions>() ?? new KafkaOptions();
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1L;
+            k.Limits.MaxRequestBodySize = (long)options.MaxBodyBytes * (RequestBody.DrainFactor + 1);
             k.AddServerHeader = false;
         });
         AddScorer(builder.Services, options, kafka);

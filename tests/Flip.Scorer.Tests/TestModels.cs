@@ -1,4 +1,5 @@
 using Flip.FeatureStore.Events;
+using Flip.FeatureStore.Schema;
 using Flip.FeatureStore.Text;
 using Flip.FeatureStore.Vocabulary;
 using Flip.Registry;
@@ -16,9 +17,9 @@ internal static class TestModels
     public static IdModelOptions SmallId => new() { EmbeddingSize = 8, HiddenUnits = [32, 16], DcnV2 = new DcnV2Options { CrossLayers = 1, LowRank = 8, Experts = 2 } };
 
     /// <summary>A DCNv2 trained for a few epochs on <paramref name="events"/> (labels as given), with the vocabulary built from them.</summary>
-    public static (CtrModel Model, FeatureVocabulary Vocabulary) TrainDcnV2(IReadOnlyList<ClickEvent> events, int seed = 3, int epochs = 3)
+    public static (CtrModel Model, FeatureVocabulary Vocabulary) TrainDcnV2(IReadOnlyList<ClickEvent> events, int seed = 3, int epochs = 3, DatasetSchema? schema = null)
     {
-        var vocabulary = FeatureVocabulary.Build(MovieLensLikeEvents.Schema, events);
+        var vocabulary = FeatureVocabulary.Build(schema ?? MovieLensLikeEvents.Schema, events);
         var samples = EncodedDataset.Encode(events, vocabulary);
         var options = new IdTrainingOptions { Threads = 1, MaxEpochs = epochs, Patience = epochs, BatchSize = 128, LearningRate = 1e-2, Seed = seed, PrefetchBatches = 1 };
         IdModelTrainer.PrepareTorch(options);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Flip.Ingest.Worker;
 using Flip.Scorer;
+using Flip.Trainer.Online;
 
 namespace Flip.Demo.Workers;
 
@@ -39,9 +40,17 @@ public static class DemoWorkers
             ["Scorer:Urls"] = $"http://127.0.0.1:{scorerPort.ToString(c)}",
             ["Scorer:PollInterval"] = "00:00:01",
             ["Scorer:ConsumerGroup"] = "flip-demo-scorer",
+            // Metrics endpoints: off unless asked for (the dashboard reads each worker's registry in-process).
+            ["Ingest:MetricsBindAddress"] = "127.0.0.1",
+            ["Trainer:MetricsBindAddress"] = "127.0.0.1",
             // Logs go to the run's log file (the terminal shows the dashboard); warnings and errors are enough there.
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (options.ServeMetrics)
+        {
+            map["Ingest:MetricsPort"] = FreeLoopbackPort().ToString(c);
+            map["Trainer:MetricsPort"] = FreeLoopbackPort().ToString(c);
+        }
         foreach (var (key, value) in options.Settings) map[key] = value;
         return map;
     }
@@ -50,6 +59,23 @@ public static class DemoWorkers
     {
         var builder = IngestHost.CreateBuilder(configuration);
         return new DemoWorker("ingest", builder.Build());
+    }
+
+    /// <summary>The online trainer (store windows -> prequential evaluation -> training -> registry + flip.models).</summary>
+    public static DemoWorker CreateTrainer(IReadOnlyDictionary<string, string?> configuration)
+    {
+        var builder = TrainerHost.CreateBuilder(configuration);
+        var probe = new TrainerOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(builder.Configuration.GetSection(TrainerOptions.SectionName), probe);
+        try
+        {
+            probe.Validate();
+        }
+        catch (TrainerConfigurationException e)
+        {
+            throw new DemoConfigurationException($"trainer: {e.Message}", e);
+        }
+        return new DemoWorker("trainer", builder.Build());
     }
 
     /// <summary>The scorer (Kestrel on the loopback port of <c>Scorer:Urls</c>, /v1/score and /metrics).</summary>
@@ -63,6 +89,18 @@ public static class DemoWorkers
         {
             throw new DemoConfigurationException($"scorer: {e.Message}", e);
         }
+    }
+
+    /// <summary>The <c>/metrics</c> URL of each worker whose endpoint the configuration turns on.</summary>
+    public static Dictionary<string, Uri> MetricsUrls(IReadOnlyDictionary<string, string?> configuration)
+    {
+        var urls = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        foreach (var (worker, key) in new[] { ("ingest", "Ingest:MetricsPort"), ("trainer", "Trainer:MetricsPort") })
+            if (configuration.TryGetValue(key, out var port) && int.TryParse(port, CultureInfo.InvariantCulture, out var p) && p > 0)
+                urls[worker] = new Uri($"http://127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)}/metrics");
+        if (configuration.TryGetValue("Scorer:Urls", out var scorer) && scorer is not null)
+            urls["scorer"] = new Uri(new Uri(scorer.Split(';')[0]), "/metrics");
+        return urls;
     }
 
     /// <summary>A free TCP port on the loopback interface (bound and released at once).</summary>

@@ -16,6 +16,10 @@ public enum EventRejectReason
     BadLabel,
     TimestampOutOfRange,
     ValueTooLong,
+    /// <summary>The same property twice in one object (<c>"label":7,"label":1</c>): refused rather than "last wins".</summary>
+    DuplicateKey,
+    /// <summary>Bytes that are not UTF-8; the message names the JSON path where they start.</summary>
+    InvalidUtf8,
 }
 
 /// <summary>A refused event: a machine-readable reason and a message that names the exact problem.</summary>
@@ -50,7 +54,7 @@ internal sealed class ClickEventMessage
     [JsonPropertyName("label")] public int? Label { get; set; }
 }
 
-[JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(ClickEventMessage))]
 internal sealed partial class ClickEventJsonContext : JsonSerializerContext;
 
@@ -85,6 +89,7 @@ public sealed class ClickEventJson
     {
         if (utf8.Length > _options.MaxMessageBytes)
             return Reject(EventRejectReason.Oversize, $"message is {utf8.Length} bytes, more than the limit of {_options.MaxMessageBytes}");
+        if (!System.Text.Unicode.Utf8.IsValid(utf8)) return Reject(EventRejectReason.InvalidUtf8, InvalidUtf8Location(utf8));
         ClickEventMessage? m;
         try
         {
@@ -134,11 +139,72 @@ public sealed class ClickEventJson
     {
         var path = ex.Path ?? "$";
         var text = ex.Message;
+        if (text.Contains("uplicate", StringComparison.Ordinal))
+            return Reject(EventRejectReason.DuplicateKey, $"property repeated at {path} ({FirstLine(text)})");
         if (text.Contains("could not be mapped", StringComparison.Ordinal))
             return Reject(EventRejectReason.UnknownField, $"unknown property at {path}");
         if (text.Contains("could not be converted", StringComparison.Ordinal))
             return Reject(EventRejectReason.WrongType, $"value at {path} has the wrong type ({Describe(path)})");
         return Reject(EventRejectReason.InvalidJson, $"malformed JSON at {path}, line {ex.LineNumber}, byte {ex.BytePositionInLine}");
+    }
+
+    private static string FirstLine(string text)
+    {
+        int end = text.IndexOfAny(['\r', '\n']);
+        return end < 0 ? text : text[..end];
+    }
+
+    /// <summary>
+    /// Where the first invalid UTF-8 byte is: its byte offset and the JSON path of the string it is in, read with a
+    /// <see cref="Utf8JsonReader"/> over the valid prefix (a byte inside a property name is reported as such, not blamed
+    /// on the property before it).
+    /// </summary>
+    private static string InvalidUtf8Location(ReadOnlySpan<byte> utf8)
+    {
+        int bad = 0;
+        while (bad < utf8.Length)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(utf8[bad..], out _, out int consumed);
+            if (status != System.Buffers.OperationStatus.Done) break;
+            bad += consumed;
+        }
+        var reader = new Utf8JsonReader(utf8[..bad], isFinalBlock: false, state: default);
+        var path = new List<string>();
+        string? property = null; // the last property name read whose value has not been read yet
+        bool inArrayOrTop = true;
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        property = reader.GetString();
+                        break;
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        if (property is not null) path.Add(property);
+                        property = null;
+                        inArrayOrTop = reader.TokenType == JsonTokenType.StartArray;
+                        break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray:
+                        if (path.Count > 0) path.RemoveAt(path.Count - 1);
+                        break;
+                    default:
+                        property = null;
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The prefix itself is malformed; report what was read so far.
+        }
+        string container = "$" + string.Concat(path.Select(p => "." + p));
+        string where = property is not null ? $"in the value of {container}.{property}"
+            : inArrayOrTop && path.Count == 0 ? "at the top level" : $"in a property name of {container}";
+        return $"invalid UTF-8 at byte {bad} {where}";
     }
 
     private static string Describe(string path) => path switch

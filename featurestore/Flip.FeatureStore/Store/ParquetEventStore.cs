@@ -193,6 +193,35 @@ public sealed partial class ParquetEventStore
     public IReadOnlyList<StoreFile> ListFiles() =>
         Partitions().SelectMany(p => FilesIn(p.Hour, p.Directory)).ToList();
 
+    /// <summary>The event ids of one data file, in row order (reads the file; see <see cref="ListFiles"/>).</summary>
+    public IReadOnlyList<string> ReadIds(StoreFile file) =>
+        _format.ReadAsync(file.Path, CancellationToken.None).GetAwaiter().GetResult().Ids;
+
+    /// <summary>Start (UTC) of every hour partition folder present, oldest first (folders may be empty).</summary>
+    public IReadOnlyList<DateTime> ListHours() => Partitions().Select(p => p.Hour).ToList();
+
+    /// <summary>The data files of one hour partition (name order); empty when the folder does not exist.</summary>
+    /// <param name="hour">Start of the hour (UTC); any time inside it is floored.</param>
+    public IReadOnlyList<StoreFile> ListFiles(DateTime hour)
+    {
+        var start = HourPartition.Floor(ToUtc(hour));
+        var directory = Path.Combine(EventsDirectory, HourPartition.RelativePath(start));
+        return Directory.Exists(directory) ? FilesIn(start, directory) : [];
+    }
+
+    /// <summary>
+    /// Every row of one data file, in event-time order (ties in row order). Throws <see cref="StoreFormatException"/>,
+    /// <see cref="IOException"/> or a Parquet exception when the file is corrupt or not of this store's schema.
+    /// </summary>
+    public async Task<IReadOnlyList<ClickEvent>> ReadFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var columns = await _format.ReadAsync(path, cancellationToken);
+        var rows = new ClickEvent[columns.Count];
+        int i = 0;
+        foreach (int row in ChronologicalOrder(columns.Times)) rows[i++] = columns.Row(row);
+        return rows;
+    }
+
     /// <summary>Total bytes of the data files.</summary>
     public long SizeOnDisk() => ListFiles().Sum(f => f.SizeBytes);
 

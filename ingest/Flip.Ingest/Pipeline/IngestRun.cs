@@ -44,7 +44,7 @@ public sealed class IngestRun : IAsyncDisposable
     public async Task WaitForAsync(long messages, TimeSpan timeout, Action<IngestStatistics>? progress = null, CancellationToken cancellationToken = default)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (Statistics.Stored + Statistics.DeadLettered < messages)
+        while (Statistics.Stored + Statistics.DeadLettered + Statistics.Duplicates < messages)
         {
             if (Statistics.LostMessages > 0)
                 throw new IngestDataLostException($"The broker deleted {Statistics.LostMessages:N0} message(s) before the ingest consumed them (retention); see the error log for the offsets.");
@@ -54,7 +54,7 @@ public sealed class IngestRun : IAsyncDisposable
                 throw new InvalidOperationException("The ingest worker stopped before the expected messages arrived.");
             }
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Ingest handled {Statistics.Stored + Statistics.DeadLettered:N0} of {messages:N0} messages within {timeout}.");
+                throw new TimeoutException($"Ingest handled {Statistics.Stored + Statistics.DeadLettered + Statistics.Duplicates:N0} of {messages:N0} messages within {timeout}.");
             progress?.Invoke(Statistics);
             await Task.Delay(100, cancellationToken);
         }

@@ -45,6 +45,8 @@ internal sealed class BatchCommitter(IConsumer<byte[]?, ParsedClick> consumer, S
         metrics.BatchSize.Observe(batch.Messages);
         metrics.Stored.Inc(batch.Events.Count);
         metrics.DeadLettered.Inc(batch.DeadLettered);
+        metrics.Duplicates.Inc(batch.Duplicates);
+        statistics.RecordDuplicates(batch.Duplicates);
         metrics.BytesWritten.Inc(bytes);
         statistics.RecordFlush(id.Partition, id.LastOffset + 1, batch.Events.Count, batch.DeadLettered, files, bytes);
         log.LogDebug("Flushed {Source}: {Events} events, {Dead} dead-lettered, {Files} files, {Bytes} bytes in {Ms} ms.",

@@ -101,6 +101,15 @@ public sealed class IngestOptions
     /// <summary>Older vocabulary versions to keep beside the newest under <c>&lt;store&gt;/vocab/</c>. Default 4.</summary>
     public int VocabularyVersionsKept { get; set; } = 4;
 
+    /// <summary>
+    /// De-duplication by event id: an event whose id is among the last this-many events of its partition is dropped
+    /// (counted as <c>flip_ingest_events_total{outcome="duplicate"}</c>) instead of stored twice. Memory is bounded by
+    /// this many ids per assigned partition; the window is rebuilt from the store when a partition is assigned, so it
+    /// survives restarts. 0 turns it off. Default 0 (off): exactly-once per Kafka offset holds without it; turn it on
+    /// (e.g. 100,000) when producers may retry without idempotence.
+    /// </summary>
+    public int DeduplicationWindow { get; set; }
+
     /// <summary>Limits applied to each message (size, id and value length, time range). Defaults as in <see cref="EventValidationOptions"/>.</summary>
     public EventValidationOptions Validation { get; set; } = new();
 
@@ -113,6 +122,7 @@ public sealed class IngestOptions
         if (MetricsPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(MetricsPort), "Ingest:MetricsPort must be 0-65535.");
         if (string.IsNullOrWhiteSpace(MetricsBindAddress)) throw new ArgumentException("Ingest:MetricsBindAddress must not be empty (127.0.0.1, + for all interfaces).", nameof(MetricsBindAddress));
         if (ClusterWaitTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ClusterWaitTimeout), "Ingest:ClusterWaitTimeout must be positive.");
+        if (DeduplicationWindow < 0) throw new ArgumentOutOfRangeException(nameof(DeduplicationWindow), "Ingest:DeduplicationWindow must not be negative (0 = off).");
         if (DeadLetterMaxPayloadBytes < 0) throw new ArgumentOutOfRangeException(nameof(DeadLetterMaxPayloadBytes), "Ingest:DeadLetterMaxPayloadBytes must not be negative.");
     }
 }

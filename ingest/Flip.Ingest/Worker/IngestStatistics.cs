@@ -29,7 +29,12 @@ public sealed class IngestStatistics
         if (Interlocked.Read(ref _firstConsumed) == 0) Interlocked.CompareExchange(ref _firstConsumed, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
     }
 
-    private long _lost;
+    private long _lost, _duplicates;
+
+    /// <summary>Messages dropped as duplicates by event id (counted when their offsets are committed).</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
+
+    internal void RecordDuplicates(long count) => Interlocked.Add(ref _duplicates, count);
 
     /// <summary>Messages the broker deleted before they were consumed (see <see cref="OffsetGapDetector"/>); 0 in a healthy run.</summary>
     public long LostMessages => Interlocked.Read(ref _lost);

@@ -18,7 +18,7 @@ namespace Flip.Ingest.Worker;
 /// loop and the wiring; each other job is a part of its own: <see cref="PartitionBatcher"/> (per-partition batches),
 /// <see cref="BatchWriterPool"/> (writer threads), <see cref="BatchCommitter"/> (write, sync, commit),
 /// <see cref="StoreWriter"/> (hour files), <see cref="DeadLetterSink"/> (dead letters), <see cref="VocabularySaver"/>,
-/// <see cref="LagReporter"/>, <see cref="OffsetGapDetector"/> (messages lost to retention) and
+/// <see cref="LagReporter"/>, <see cref="OffsetGapDetector"/> (messages lost to retention), <see cref="EventDeduplicator"/> and
 /// <see cref="RebalanceHandler"/>.
 /// <para><b>Exactly once in the store</b>, from at-least-once delivery plus idempotent, range-named files:</para>
 /// <list type="number">
@@ -122,6 +122,7 @@ public sealed class IngestWorker : BackgroundService
         var batcher = new PartitionBatcher(_options);
         var gaps = new OffsetGapDetector(_metrics, _stats, _log);
         var lag = new LagReporter(_metrics, gaps);
+        var deduplicator = new EventDeduplicator(_options.DeduplicationWindow);
         RebalanceHandler? rebalance = null; // handlers run inside Consume, after it is set below
         using var consumer = new ConsumerBuilder<byte[]?, ParsedClick>(ConsumerConfig())
             .SetValueDeserializer(new ClickMessageDeserializer(json, _options.Validation))
@@ -133,7 +134,7 @@ public sealed class IngestWorker : BackgroundService
             .Build();
         var committer = new BatchCommitter(consumer, store, vocabulary, deadLetters, _metrics, _stats, _log);
         var writers = new BatchWriterPool(_options.Writers, committer.Write, _log);
-        rebalance = new RebalanceHandler(batcher, writers, store.Store, gaps, _metrics, _stats, _log);
+        rebalance = new RebalanceHandler(batcher, writers, store.Store, gaps, deduplicator, _options.DeduplicationWindow, _metrics, _stats, _log);
         consumer.Subscribe(_kafka.ClicksTopic);
         _log.LogInformation("Ingesting {Topic} from {Bootstrap} into {Store} (group {Group}, flush at {Messages} messages or {Interval}).",
             _kafka.ClicksTopic, _kafka.BootstrapServers, store.Store.Root, _options.ConsumerGroup, _options.FlushMessages, _options.FlushInterval);
@@ -162,7 +163,8 @@ public sealed class IngestWorker : BackgroundService
                     gaps.Consumed(result.TopicPartition, result.Offset.Value, () => consumer.QueryWatermarkOffsets(result.TopicPartition, TimeSpan.FromSeconds(10)).Low.Value);
                     var parsed = result.Message.Value;
                     if (parsed.Rejection is { } rejection) deadLetters.Send(result, rejection, parsed.Raw);
-                    if (batcher.Add(result.TopicPartition, result.Offset.Value, parsed) is { } full) writers.Enqueue(full);
+                    bool duplicate = parsed.Event is { } e && deduplicator.IsDuplicate(result.Partition.Value, e.Id);
+                    if (batcher.Add(result.TopicPartition, result.Offset.Value, parsed, duplicate) is { } full) writers.Enqueue(full);
                 }
                 long now = Environment.TickCount64;
                 foreach (var due in batcher.TakeDue(now)) writers.Enqueue(due);

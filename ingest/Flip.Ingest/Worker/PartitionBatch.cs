@@ -11,12 +11,15 @@ internal sealed class PartitionBatch(TopicPartition partition, int capacity)
     public long FirstOffset { get; private set; } = -1;
     public long LastOffset { get; private set; } = -1;
     public int DeadLettered { get; private set; }
+    /// <summary>Messages dropped as duplicates of an event already stored or batched (<see cref="EventDeduplicator"/>).</summary>
+    public int Duplicates { get; private set; }
     /// <summary><see cref="Environment.TickCount64"/> when the first message arrived.</summary>
     public long StartedAtMs { get; private set; }
-    public int Messages => Events.Count + DeadLettered;
+    public int Messages => Events.Count + DeadLettered + Duplicates;
     public bool IsEmpty => FirstOffset < 0;
 
-    public void Add(long offset, ClickEvent? e)
+    /// <summary>Adds a message: an event to store, null for a dead letter, or a duplicate (not stored).</summary>
+    public void Add(long offset, ClickEvent? e, bool duplicate = false)
     {
         if (FirstOffset < 0)
         {
@@ -24,7 +27,8 @@ internal sealed class PartitionBatch(TopicPartition partition, int capacity)
             StartedAtMs = Environment.TickCount64;
         }
         LastOffset = offset;
-        if (e is not null) Events.Add(e);
+        if (duplicate) Duplicates++;
+        else if (e is not null) Events.Add(e);
         else DeadLettered++;
     }
 
@@ -33,6 +37,7 @@ internal sealed class PartitionBatch(TopicPartition partition, int capacity)
         Events.Clear();
         FirstOffset = LastOffset = -1;
         DeadLettered = 0;
+        Duplicates = 0;
     }
 
     public BatchSourceId SourceId => new(Partition.Topic, Partition.Partition.Value, FirstOffset, LastOffset);

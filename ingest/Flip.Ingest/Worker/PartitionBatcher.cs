@@ -14,11 +14,11 @@ internal sealed class PartitionBatcher(IngestOptions options)
     private readonly int _capacity = Math.Min(options.FlushMessages, 1 << 20);
 
     /// <summary>Adds a consumed message; returns the partition's batch when this message filled it.</summary>
-    public PartitionBatch? Add(TopicPartition partition, long offset, ParsedClick message)
+    public PartitionBatch? Add(TopicPartition partition, long offset, ParsedClick message, bool duplicate = false)
     {
         if (!_batches.TryGetValue(partition.Partition.Value, out var batch))
             _batches[partition.Partition.Value] = batch = new PartitionBatch(partition, _capacity);
-        batch.Add(offset, message.Event);
+        batch.Add(offset, message.Event, duplicate);
         return batch.Messages >= options.FlushMessages ? Take(partition.Partition.Value) : null;
     }
 

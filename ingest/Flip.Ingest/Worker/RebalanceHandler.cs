@@ -18,7 +18,7 @@ namespace Flip.Ingest.Worker;
 /// Runs on the consumer thread (librdkafka calls the handlers from <c>Consume</c>).
 /// </summary>
 internal sealed class RebalanceHandler(PartitionBatcher batcher, BatchWriterPool writers, ParquetEventStore store, OffsetGapDetector gaps,
-    IngestMetrics metrics, IngestStatistics statistics, ILogger log)
+    EventDeduplicator deduplicator, int deduplicationWindow, IngestMetrics metrics, IngestStatistics statistics, ILogger log)
 {
     /// <summary>Set once the worker failed: revoked partitions are then handed over without writing anything more.</summary>
     public bool Failed { get; set; }
@@ -33,6 +33,8 @@ internal sealed class RebalanceHandler(PartitionBatcher batcher, BatchWriterPool
             long offset = tpo.Offset.Value; // Offset.Unset (-1001) when the group never committed: every file is uncommitted.
             int removed = StoreRecovery.RemoveUncommitted(store, tpo.Topic, partition, offset < 0 ? -1 : offset, log);
             batcher.Drop(partition);
+            // The dedup window is rebuilt from what the store now holds for the partition (committed batches only).
+            if (deduplicator.Enabled) deduplicator.Load(partition, StoreRecovery.RecentIds(store, tpo.Topic, partition, deduplicationWindow));
             metrics.TrackPartition(partition);
             // Never committed: the consumer starts at the earliest retained message, so expect the low watermark now.
             gaps.Expect(partition, offset >= 0 ? offset : consumer.QueryWatermarkOffsets(tpo.TopicPartition, TimeSpan.FromSeconds(30)).Low.Value);
@@ -50,6 +52,7 @@ internal sealed class RebalanceHandler(PartitionBatcher batcher, BatchWriterPool
             if (!Failed && batcher.Take(partition) is { } batch) writers.Enqueue(batch);
             batcher.Drop(partition);
             gaps.Forget(partition);
+            deduplicator.Forget(partition);
         }
         if (!Failed) writers.Drain(); // The next owner may sweep these partitions as soon as this handler returns.
         statistics.SetAssigned(0);
@@ -63,6 +66,7 @@ internal sealed class RebalanceHandler(PartitionBatcher batcher, BatchWriterPool
         {
             batcher.Drop(tpo.Partition.Value);
             gaps.Forget(tpo.Partition.Value);
+            deduplicator.Forget(tpo.Partition.Value);
         }
         statistics.SetAssigned(0);
         log.LogWarning("Lost {Count} partition(s); their unflushed messages will be consumed again by the new owner.", partitions.Count);

@@ -30,4 +30,30 @@ internal static class StoreRecovery
         }
         return removed;
     }
+
+    /// <summary>
+    /// Ids of the newest events the store holds for a partition, oldest first: whole batches (all hour files of one offset
+    /// range), newest range first, until at least <paramref name="count"/> ids are collected. Call after
+    /// <see cref="RemoveUncommitted"/> so only committed batches count.
+    /// </summary>
+    public static List<string> RecentIds(ParquetEventStore store, string topic, int partition, int count)
+    {
+        var batches = new List<(BatchSourceId Id, List<StoreFile> Files)>();
+        foreach (var group in store.ListFiles().GroupBy(f => f.SourceId, StringComparer.Ordinal))
+        {
+            if (BatchSourceId.TryParse(group.Key, out var id) && id.Topic == topic && id.Partition == partition)
+                batches.Add((id, group.OrderBy(f => f.Hour).ToList()));
+        }
+        var newestFirst = new List<List<string>>();
+        int collected = 0;
+        foreach (var (_, files) in batches.OrderByDescending(b => b.Id.LastOffset))
+        {
+            if (collected >= count) break;
+            var ids = files.SelectMany(store.ReadIds).ToList();
+            newestFirst.Add(ids);
+            collected += ids.Count;
+        }
+        newestFirst.Reverse();
+        return newestFirst.SelectMany(ids => ids).ToList();
+    }
 }

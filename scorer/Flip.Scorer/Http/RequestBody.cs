@@ -14,6 +14,9 @@ internal sealed class RequestBody : IDisposable
         Length = length;
     }
 
+    /// <summary>An oversized body is read up to this many times the limit before the 413 is sent.</summary>
+    public const int DrainFactor = 4;
+
     public int Length { get; }
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
 
@@ -49,7 +52,23 @@ internal sealed class RequestBody : IDisposable
         }
         if (length > maxBytes)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // Read (and drop) the rest, up to DrainFactor x the limit, so the client finishes sending and sees the 413
+            // instead of a connection reset; beyond that Kestrel's own limit closes the connection.
+            try
+            {
+                long drained = length;
+                while (drained <= (long)maxBytes * DrainFactor)
+                {
+                    int read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    if (read == 0) break;
+                    drained += read;
+                }
+            }
+            catch (Exception e) when (e is IOException or Microsoft.AspNetCore.Http.BadHttpRequestException) { }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
             return null;
         }
         return new RequestBody(buffer, length);

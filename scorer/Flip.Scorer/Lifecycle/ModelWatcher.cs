@@ -52,13 +52,17 @@ public sealed class ModelWatcher(ModelLifecycle lifecycle, IOptions<ScorerOption
         }
     }
 
+    /// <summary>True once the announcement consumer is positioned (announcements from then on are seen).</summary>
+    public bool Listening => Volatile.Read(ref _listening);
+    private bool _listening;
+
     private void Listen(CancellationToken stoppingToken)
     {
+        // No consumer group: every replica must see every announcement, and a group join would delay the first one.
+        // Each partition is assigned explicitly at its current end, so what is published from then on is seen.
         var config = kafka.Value.Apply(new ConsumerConfig
         {
-            // Every replica must see every announcement: a group of its own, starting at the newest message.
-            GroupId = $"flip-scorer-models-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}",
-            AutoOffsetReset = AutoOffsetReset.Latest,
+            GroupId = "flip-scorer-models-unused",
             EnableAutoCommit = false,
             SessionTimeoutMs = options.Value.SessionTimeoutMs,
         });
@@ -66,9 +70,10 @@ public sealed class ModelWatcher(ModelLifecycle lifecycle, IOptions<ScorerOption
             .SetLogHandler((_, m) => log.LogDebug("Kafka (models): {Message}", m.Message))
             .SetErrorHandler((_, e) => log.LogDebug("Kafka (models): {Reason}", e.Reason))
             .Build();
-        consumer.Subscribe(TopicNames.Models);
         try
         {
+            while (!stoppingToken.IsCancellationRequested && !TryAssign(consumer)) stoppingToken.WaitHandle.WaitOne(options.Value.PollInterval);
+            Volatile.Write(ref _listening, true);
             while (!stoppingToken.IsCancellationRequested)
             {
                 ConsumeResult<byte[]?, byte[]?>? result;
@@ -91,6 +96,25 @@ public sealed class ModelWatcher(ModelLifecycle lifecycle, IOptions<ScorerOption
         finally
         {
             consumer.Close();
+        }
+    }
+
+    private bool TryAssign(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            using var admin = new AdminClientBuilder(kafka.Value.Apply(new AdminClientConfig())).Build();
+            var topic = admin.GetMetadata(TopicNames.Models, TimeSpan.FromSeconds(5)).Topics.FirstOrDefault();
+            if (topic is null || topic.Error.IsError || topic.Partitions.Count == 0) return false;
+            var positions = topic.Partitions.Select(p => new TopicPartition(TopicNames.Models, p.PartitionId))
+                .Select(tp => new TopicPartitionOffset(tp, consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(5)).High)).ToList();
+            consumer.Assign(positions);
+            return true;
+        }
+        catch (KafkaException e)
+        {
+            log.LogDebug("Kafka (models): cannot assign {Topic} yet: {Reason}", TopicNames.Models, e.Error.Reason);
+            return false;
         }
     }
 

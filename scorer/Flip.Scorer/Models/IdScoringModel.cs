@@ -48,13 +48,19 @@ public sealed class IdScoringModel : IScoringModel
             _vocabulary.Encode(events[i], _row);
             for (int f = 0; f < _fields; f++) _host[i * _fields + f] = _row[f];
         }
+        // Rows are padded up to a power of two: libtorch's CPU kernels (oneDNN) build a primitive per input shape, which
+        // costs milliseconds the first time, so a handful of shapes that the warm-up covers beat up to 64 distinct ones.
+        int rows = PaddedRows(n, _capacity);
         using var inference = inference_mode();
-        using (var input = _input.data<long>()) input.CopyFrom(_host.AsSpan(0, n * _fields), 0, 0);
+        using (var input = _input.data<long>()) input.CopyFrom(_host.AsSpan(0, rows * _fields), 0, 0);
         using var scope = NewDisposeScope();
-        var output = _model.call(_input.narrow(0, 0, n));
+        var output = _model.call(_input.narrow(0, 0, rows));
         var logits = output.Logit.data<float>();
         for (int i = 0; i < n; i++) ctr[i] = 1f / (1f + MathF.Exp(-logits[i]));
     }
+
+    /// <summary>The batch sizes a forward pass runs at: powers of two up to the capacity, and the capacity.</summary>
+    public static int PaddedRows(int events, int capacity) => Math.Min(capacity, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(events, 1)));
 
     public void Dispose()
     {

@@ -12,7 +12,7 @@ namespace Flip.Scorer.Models;
 /// <summary>
 /// Turns a registry version into a <see cref="ServedModel"/>: verifies every sha256 (<see cref="ModelRegistry.Open"/>),
 /// resolves the schema, loads the checkpoint of its kind, checks the vocabulary against the manifest, and warms it up by
-/// scoring a full batch and a single event of unseen values (the scores must be finite probabilities). Throws
+/// scoring events of unseen values at every padded batch size (the scores must be finite probabilities). Throws
 /// <see cref="CorruptModelException"/> or <see cref="IncompatibleModelException"/>; a partly loaded model is freed.
 /// </summary>
 public sealed class ModelLoader(ModelRegistry registry, ScorerOptions options)
@@ -106,10 +106,13 @@ public sealed class ModelLoader(ModelRegistry registry, ScorerOptions options)
     private void WarmUp(string version, IScoringModel model, DatasetSchema schema)
     {
         var unseen = new ClickEvent("warm-up", DateTime.UnixEpoch, schema.Fields.Select(f => $"<warm-up {f.Name}>").ToArray(), 0);
-        var batch = Enumerable.Repeat(unseen, options.MaxBatchSize).ToArray();
-        var scores = new double[batch.Length];
-        model.Score(batch, scores);
-        model.Score([unseen], scores.AsSpan(0, 1));
+        var scores = new double[options.MaxBatchSize];
+        // Every padded batch size once (1, 2, 4, ..., MaxBatchSize), so no request pays for a shape's first run.
+        for (int size = 1; ; size = Math.Min(size * 2, options.MaxBatchSize))
+        {
+            model.Score(Enumerable.Repeat(unseen, size).ToArray(), scores.AsSpan(0, size));
+            if (size == options.MaxBatchSize) break;
+        }
         foreach (var s in scores)
             if (!double.IsFinite(s) || s < 0 || s > 1) throw new IncompatibleModelException(version, $"warm-up produced the score {s}, not a probability");
     }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Flip.FeatureStore.Events;
-using Flip.Trainer;
 
 namespace Flip.Scorer.Scoring;
 
@@ -32,7 +31,6 @@ public sealed class ScoreBatcher : IDisposable
         _options = options;
         _metrics = metrics;
         _scores = new double[options.MaxBatchSize];
-        TorchRuntime.Configure(options.TorchThreads);
         _thread = new Thread(Run) { IsBackground = true, Name = "flip-scorer-batcher" };
         _thread.Start();
     }
@@ -116,7 +114,11 @@ public sealed class ScoreBatcher : IDisposable
     {
         try
         {
+            long started = Stopwatch.GetTimestamp();
+            if (!shadow)
+                foreach (var job in _batch) _metrics.QueueSeconds.Observe((double)(started - job.EnqueuedTicks) / Stopwatch.Frequency);
             model.Model.Score(_events, _scores);
+            _metrics.ForwardSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             int at = 0;
             foreach (var job in _batch)
             {

@@ -7,6 +7,7 @@ using Flip.Hosting;
 using Flip.Ingest.Worker;
 using Flip.Registry;
 using Flip.Scorer;
+using Flip.Trainer.Online;
 
 namespace Flip.Demo.Tests.Deployment;
 
@@ -23,6 +24,7 @@ public class DeploymentFilesTests
         [KafkaOptions.SectionName] = typeof(KafkaOptions),
         [IngestOptions.SectionName] = typeof(IngestOptions),
         [ParquetStoreOptions.SectionName] = typeof(ParquetStoreOptions),
+        [TrainerOptions.SectionName] = typeof(TrainerOptions),
         [RegistryOptions.SectionName] = typeof(RegistryOptions),
         [ScorerOptions.SectionName] = typeof(ScorerOptions),
     };
@@ -31,6 +33,7 @@ public class DeploymentFilesTests
     public static TheoryData<string, string, string, int> Workers => new()
     {
         { "ingest", "Dockerfile.ingest", "ingest/Flip.Ingest.Host/Flip.Ingest.Host.csproj", new IngestOptions().MetricsPort },
+        { "trainer", "Dockerfile.trainer", "trainer/Flip.Trainer.Host/Flip.Trainer.Host.csproj", new TrainerOptions().MetricsPort },
         { "scorer", "Dockerfile.scorer", "scorer/Flip.Scorer.Host/Flip.Scorer.Host.csproj", new Uri(new ScorerOptions().Urls.Split(';')[0]).Port },
     };
 
@@ -91,10 +94,12 @@ public class DeploymentFilesTests
         {
             ["Kafka__ClicksTopic"] = new KafkaOptions().ClicksTopic,
             ["Kafka__DeadLetterTopic"] = new KafkaOptions().DeadLetterTopic,
+            ["Trainer__AnnounceTopic"] = new TrainerOptions().AnnounceTopic,
         };
         foreach (var (key, expected) in topicDefaults)
             if (env.TryGetValue(key, out var value)) Assert.Equal(expected, value);
         Assert.Equal(TopicNames.Clicks, new KafkaOptions().ClicksTopic);
+        Assert.Equal(TopicNames.Models, new TrainerOptions().AnnounceTopic);
     }
 
     [Theory]
@@ -114,6 +119,7 @@ public class DeploymentFilesTests
         int served = service switch
         {
             "ingest" => int.Parse(env.GetValueOrDefault("Ingest__MetricsPort") ?? metricsPort.ToString()),
+            "trainer" => int.Parse(env.GetValueOrDefault("Trainer__MetricsPort") ?? metricsPort.ToString()),
             "scorer" => new Uri(env.GetValueOrDefault("Scorer__Urls") ?? DockerfileEnvironment(dockerfile)["Scorer__Urls"]).Port,
             _ => throw new InvalidOperationException(service),
         };
@@ -124,6 +130,7 @@ public class DeploymentFilesTests
         string? bind = service switch
         {
             "ingest" => env.GetValueOrDefault("Ingest__MetricsBindAddress"),
+            "trainer" => env.GetValueOrDefault("Trainer__MetricsBindAddress"),
             _ => new Uri(env["Scorer__Urls"]).Host,
         };
         Assert.Contains(bind, new[] { "+", "*", "0.0.0.0" });
@@ -138,13 +145,18 @@ public class DeploymentFilesTests
     }
 
     [Fact]
-    public void Store_and_registry_folders_are_named_volumes()
+    public void Ingest_and_trainer_share_the_store_and_trainer_and_scorer_share_the_registry()
     {
         var ingest = Environment("ingest");
+        var trainer = Environment("trainer");
         var scorer = Environment("scorer");
+        Assert.Equal(ingest["Store__Root"], trainer["Store__Root"]);
+        Assert.Equal(trainer["Registry__Root"], scorer["Scorer__Registry"]);
+        Assert.Equal(VolumeAt("ingest", ingest["Store__Root"]), VolumeAt("trainer", trainer["Store__Root"]));
+        Assert.Equal(VolumeAt("trainer", trainer["Registry__Root"]), VolumeAt("scorer", scorer["Scorer__Registry"]));
         var declared = Compose().Map("volumes").Keys;
         Assert.Contains(VolumeAt("ingest", ingest["Store__Root"]), declared);
-        Assert.Contains(VolumeAt("scorer", scorer["Scorer__Registry"]), declared);
+        Assert.Contains(VolumeAt("trainer", trainer["Registry__Root"]), declared);
     }
 
     [Theory]

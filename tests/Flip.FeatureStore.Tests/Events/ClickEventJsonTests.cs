@@ -64,4 +64,41 @@ public class ClickEventJsonTests
         Assert.Contains("movie_title", r.Message);
         Assert.Equal("value_too_long", r.Code);
     }
+
+    private const string Good = """{"id":"x","time":"2001-01-01T10:00:00Z","fields":{"user_id":"7","gender":"M","movie_title":"Heat"},"label":1}""";
+
+    [Theory]
+    [InlineData("\"label\":1", "\"label\":7,\"label\":1", "$.label")]
+    [InlineData("\"id\":\"x\"", "\"id\":\"x\",\"id\":\"y\"", "$.id")]
+    [InlineData("\"gender\":\"M\"", "\"gender\":\"M\",\"gender\":\"F\"", "$.fields.gender")]
+    public void Duplicate_keys_are_refused_instead_of_last_wins(string from, string to, string path)
+    {
+        var (e, r) = Parse(Good.Replace(from, to, StringComparison.Ordinal));
+        Assert.Null(e);
+        Assert.Equal("duplicate_key", r!.Code);
+        Assert.Contains(path, r.Message);
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_reported_as_such_at_the_value_that_holds_it()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Good.Replace("Heat", "He@t", StringComparison.Ordinal));
+        bytes[Array.IndexOf(bytes, (byte)'@')] = 0xC3; // a lead byte without its continuation
+        var (e, r) = _json.Deserialize(bytes);
+        Assert.Null(e);
+        Assert.Equal("invalid_utf8", r!.Code);
+        Assert.Contains("value of $.fields.movie_title", r.Message);
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_a_field_name_is_not_blamed_on_the_field_before_it()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Good.Replace("\"gender\"", "\"gend@r\"", StringComparison.Ordinal));
+        bytes[Array.IndexOf(bytes, (byte)'@')] = 0xFF; // never valid in UTF-8
+        var (e, r) = _json.Deserialize(bytes);
+        Assert.Null(e);
+        Assert.Equal("invalid_utf8", r!.Code);
+        Assert.Contains("property name of $.fields", r.Message);
+        Assert.DoesNotContain("user_id", r.Message);
+    }
 }

@@ -28,6 +28,10 @@ public class DeadLetterTests
         yield return ("bad_label", Bytes(Valid.Replace("\"label\":1", "\"label\":2", StringComparison.Ordinal)));
         yield return ("timestamp_out_of_range", Bytes(Valid.Replace("2000-12-31", "1900-01-01", StringComparison.Ordinal)));
         yield return ("value_too_long", Bytes(Valid.Replace("Drama", new string('d', 600), StringComparison.Ordinal)));
+        yield return ("duplicate_key", Bytes(Valid.Replace("\"label\":1", "\"label\":7,\"label\":1", StringComparison.Ordinal)));
+        var badUtf8 = Bytes(Valid.Replace("\"zip_code\"", "\"zip_c@de\"", StringComparison.Ordinal));
+        badUtf8[Array.IndexOf(badUtf8, (byte)'@')] = 0xFF;
+        yield return ("invalid_utf8", badUtf8);
     }
 
     [Fact]

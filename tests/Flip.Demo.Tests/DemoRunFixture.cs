@@ -1,0 +1,43 @@
+namespace Flip.Demo.Tests;
+
+/// <summary>
+/// One short run of the real demo (embedded broker, ingest, trainer and scorer hosts, front end) shared by the tests
+/// that look at what it produced: 8,000 MovieLens-1M events, 30% of them live on a 10 s event clock, with every
+/// worker's /metrics endpoint on.
+/// </summary>
+public sealed class DemoRunFixture : IAsyncLifetime
+{
+    public DemoReport Report { get; private set; } = null!;
+    public List<DemoSnapshot> Samples { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        var options = new DemoOptions
+        {
+            DatasetPath = RepoPaths.Shared("datasets", "movielens-1m"),
+            WorkDirectory = Path.Combine(Path.GetTempPath(), $"flip-demo-test-{Guid.NewGuid():N}"),
+            Limit = 8_000,
+            BackfillFraction = 0.7,
+            LiveDuration = TimeSpan.FromSeconds(10),
+            TrainerWindow = "1000",
+            PublishInterval = TimeSpan.FromSeconds(2),
+            Partitions = 2,
+            WarmupTimeout = TimeSpan.FromSeconds(90),
+            ServeMetrics = true,
+            SampleInterval = TimeSpan.FromMilliseconds(500),
+        };
+        Report = await DemoRun.RunAsync(options, s => { lock (Samples) Samples.Add(s); });
+    }
+
+    public Task DisposeAsync()
+    {
+        try { Directory.Delete(Report.WorkDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DemoRunCollection : ICollectionFixture<DemoRunFixture>
+{
+    public const string Name = "demo run";
+}
