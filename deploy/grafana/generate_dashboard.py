@@ -66,6 +66,10 @@ ROWS = [
             ('histogram_quantile(0.5, sum by (le, endpoint) (rate(flip_scorer_request_duration_seconds_bucket{endpoint="/v1/score"}[1m])))', "p50 {{endpoint}}"),
             ('histogram_quantile(0.99, sum by (le, endpoint) (rate(flip_scorer_request_duration_seconds_bucket[1m])))', "p99 {{endpoint}}"),
             ('histogram_quantile(0.99, sum by (le) (rate(flip_scorer_batch_size_bucket[5m])))', "p99 batch size (events)")]),
+        ("Where a score's time goes: batcher queue and forward pass", "timeseries", "s", [
+            ('histogram_quantile(0.99, sum by (le) (rate(flip_scorer_queue_seconds_bucket[1m])))', "queue p99"),
+            ('histogram_quantile(0.99, sum by (le) (rate(flip_scorer_forward_seconds_bucket[1m])))', "forward p99"),
+            ('rate(flip_scorer_forward_seconds_sum[1m]) / rate(flip_scorer_forward_seconds_count[1m])', "forward mean")]),
         ("Live AUC of served scores (joined with later clicks)", "timeseries", "none", [
             ('flip_scorer_live_auc', "live AUC v{{version}}"),
             ('flip_trainer_window_auc', "prequential AUC (trainer)")]),
