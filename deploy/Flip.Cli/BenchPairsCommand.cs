@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Readers;
 using Flip.FeatureStore.Schema;
@@ -24,11 +25,7 @@ internal static class BenchPairsCommand
         var json = CliOptions.Json();
         var maxLength = PairCliOptions.MaxLength();
         var vocab = PairCliOptions.Vocab();
-        var batchSize = new Option<int>("--batch-size")
-        {
-            Description = "Rows per BuildBatch call, as the trainer would ask for them",
-            DefaultValueFactory = _ => 4096,
-        };
+        var batchSize = CliOptions.BatchSize(4096, "Rows per BuildBatch call, as the trainer would ask for them");
         var repeat = new Option<int>("--repeat")
         {
             Description = "Warm passes to time (the best is reported)",
@@ -57,22 +54,8 @@ internal static class BenchPairsCommand
     private static int Run(string dataset, DirectoryInfo path, int maxLength, string vocabPath, int batchSize, int repeat, bool asJson)
     {
         var err = CliConsole.Error();
-        if (batchSize < 1 || repeat < 1)
-        {
-            err.MarkupLine("[red]error:[/] --batch-size and --repeat must be at least 1.");
-            return 2;
-        }
-        Result result;
-        try
-        {
-            result = err.Status().Start("Reading...", ctx => Measure(dataset, path, maxLength, vocabPath, batchSize, repeat, s => ctx.Status(s)));
-        }
-        catch (Exception e) when (e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or ArgumentException or IOException or TextTooLongException)
-        {
-            err.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
-        }
+        if (repeat < 1) throw new UserInputException("--repeat must be at least 1.");
+        var result = err.Status().Start("Reading...", ctx => Measure(dataset, path, maxLength, vocabPath, batchSize, repeat, s => ctx.Status(s)));
 
         if (asJson)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Flip.FeatureStore.Errors;
 using Flip.Scorer.Bench;
 using Spectre.Console;
 
@@ -26,50 +27,42 @@ internal static class BenchScorerCommand
         cmd.SetAction(async (parse, ct) =>
         {
             var console = CliConsole.Error();
-            try
+            var options = new ScorerBenchOptions
             {
-                var options = new ScorerBenchOptions
-                {
-                    Kind = parse.GetValue(kind)!,
-                    DataPath = parse.GetValue(path)!.FullName,
-                    Rates = parse.GetValue(rates)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        .Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r > 0 ? r : throw new ArgumentException($"Bad rate '{s}' in --rates.")).ToArray(),
-                    StepDuration = TimeSpan.FromSeconds(parse.GetValue(seconds)),
-                    SwapRate = parse.GetValue(swapRate),
-                    SwapEvery = TimeSpan.FromSeconds(parse.GetValue(swapEvery)),
-                    ConstantFloor = !parse.GetValue(noFloor),
-                    PlmShape = parse.GetValue(plm)!,
-                    MaxBatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(batchDelay)),
-                    // The server is this CLI's own `serve` command, in its own process.
-                    ServerFileName = Environment.ProcessPath!,
-                    ServerArguments = Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet"
-                        ? [typeof(BenchScorerCommand).Assembly.Location, "serve"] : ["serve"],
-                };
-                var report = await new ScorerBenchmark(options).RunAsync(m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"), ct);
-                if (parse.GetValue(json))
-                {
-                    // NaN marks a figure a step does not have (no forward passes behind the constant endpoint).
-                    Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions(CliOptions.Indented) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-                    return 0;
-                }
-                var c = CultureInfo.InvariantCulture;
-                var table = new Table().Title($"[bold]{Markup.Escape(report.ModelDescription)}[/]").AddColumn("target");
-                foreach (var h in new[] { "rate/s", "achieved/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors", "generator cores", "server cores" })
-                    table.AddColumn(new TableColumn(h).RightAligned());
-                foreach (var s in report.Steps)
-                    table.AddRow(Markup.Escape(s.Target), s.TargetRate.ToString("F0", c), s.AchievedRate.ToString("F0", c), s.P50.ToString("F2", c), s.P95.ToString("F2", c),
-                        s.P99.ToString("F2", c), s.Max.ToString("F1", c), s.Errors.ToString(c), s.GeneratorCores.ToString("F2", c), s.ServerCores.ToString("F2", c));
-                AnsiConsole.Write(table);
-                var last = report.Steps[^1];
-                AnsiConsole.MarkupLine($"{report.ProcessorCount} cores, load average {report.LoadAverageBefore.ToString("F2", c)} before the run; {report.Publishes} publishes in the swap step, answers by version: " +
-                    Markup.Escape(string.Join(", ", last.Versions.OrderBy(v => v.Key).Select(v => $"{v.Key}: {v.Value}"))));
+                Kind = parse.GetValue(kind)!,
+                DataPath = parse.GetValue(path)!.FullName,
+                Rates = parse.GetValue(rates)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r > 0 ? r : throw new UserInputException($"Bad rate '{s}' in --rates.")).ToArray(),
+                StepDuration = TimeSpan.FromSeconds(parse.GetValue(seconds)),
+                SwapRate = parse.GetValue(swapRate),
+                SwapEvery = TimeSpan.FromSeconds(parse.GetValue(swapEvery)),
+                ConstantFloor = !parse.GetValue(noFloor),
+                PlmShape = parse.GetValue(plm)!,
+                MaxBatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(batchDelay)),
+                // The server is this CLI's own `serve` command, in its own process.
+                ServerFileName = Environment.ProcessPath!,
+                ServerArguments = Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet"
+                    ? [typeof(BenchScorerCommand).Assembly.Location, "serve"] : ["serve"],
+            };
+            var report = await new ScorerBenchmark(options).RunAsync(m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"), ct);
+            if (parse.GetValue(json))
+            {
+                // NaN marks a figure a step does not have (no forward passes behind the constant endpoint).
+                Console.WriteLine(JsonSerializer.Serialize(report, new JsonSerializerOptions(CliOptions.Indented) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
                 return 0;
             }
-            catch (Exception e) when (FlipCliErrors.IsUserError(e))
-            {
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-                return 2;
-            }
+            var c = CultureInfo.InvariantCulture;
+            var table = new Table().Title($"[bold]{Markup.Escape(report.ModelDescription)}[/]").AddColumn("target");
+            foreach (var h in new[] { "rate/s", "achieved/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors", "generator cores", "server cores" })
+                table.AddColumn(new TableColumn(h).RightAligned());
+            foreach (var s in report.Steps)
+                table.AddRow(Markup.Escape(s.Target), s.TargetRate.ToString("F0", c), s.AchievedRate.ToString("F0", c), s.P50.ToString("F2", c), s.P95.ToString("F2", c),
+                    s.P99.ToString("F2", c), s.Max.ToString("F1", c), s.Errors.ToString(c), s.GeneratorCores.ToString("F2", c), s.ServerCores.ToString("F2", c));
+            AnsiConsole.Write(table);
+            var last = report.Steps[^1];
+            AnsiConsole.MarkupLine($"{report.ProcessorCount} cores, load average {report.LoadAverageBefore.ToString("F2", c)} before the run; {report.Publishes} publishes in the swap step, answers by version: " +
+                Markup.Escape(string.Join(", ", last.Versions.OrderBy(v => v.Key).Select(v => $"{v.Key}: {v.Value}"))));
+            return 0;
         });
         return cmd;
     }

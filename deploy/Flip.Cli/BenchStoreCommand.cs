@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Readers;
 using Flip.FeatureStore.Store;
@@ -21,10 +22,7 @@ internal static class BenchStoreCommand
         var dataset = CliOptions.Dataset();
         var path = CliOptions.DatasetPath();
         var json = CliOptions.Json();
-        var output = new Option<DirectoryInfo?>("--out", "-o")
-        {
-            Description = "Folder for the store (must be empty or missing; kept afterwards). Default: a temporary folder, deleted afterwards",
-        };
+        var output = CliOptions.Out("Folder for the store (must be empty or missing; kept afterwards). Default: a temporary folder, deleted afterwards");
         var compression = new Option<CompressionMethod>("--compression")
         {
             Description = "Parquet compression",
@@ -65,22 +63,13 @@ internal static class BenchStoreCommand
         try
         {
             if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
-                throw new IOException($"--out folder '{root}' is not empty; give an empty or new folder so the figures cover this run only.");
+                throw new UserInputException($"--out folder '{root}' is not empty; give an empty or new folder so the figures cover this run only.");
             var result = status.Status().Start("Benchmarking the feature store...", ctx => Measure(dataset, path, root, options, ctx));
             if (asJson) Console.WriteLine(JsonSerializer.Serialize(result, CliOptions.Indented));
             else Print(result);
-            if (!result.RoundTripIdentical)
-            {
-                status.MarkupLine("[red]error:[/] the events read back differ from the events written.");
-                return 1;
-            }
+            // A store that does not give back what it was given is a bug: exit 1 through the error policy.
+            if (!result.RoundTripIdentical) throw new InvalidOperationException("the events read back differ from the events written.");
             return 0;
-        }
-        catch (Exception e) when (e is DatasetFormatException or StoreFormatException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            status.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
         }
         finally
         {
@@ -126,9 +115,9 @@ internal static class BenchStoreCommand
         steps.Add(clock.Stop("Parquet store -> events (read all)", read.Count));
 
         // The last 10% by time, as a trainer's test window would read it.
-        var (_, tail) = ChronologicalSplit.Split(events, ChronologicalSplit.PaperTrainFraction);
+        var (_, _, tail) = ChronologicalSplit.Paper(events.Count).Apply(events);
         clock.Restart();
-        long inRange = tail.Count == 0 ? 0 : store.ReadRange(tail[0].EventTime, DateTime.MaxValue).LongCount();
+        long inRange = store.ReadRange(tail[0].EventTime, DateTime.MaxValue).LongCount();
         steps.Add(clock.Stop("read range (last 10% by time)", inRange));
 
         bool identical = counted == events.Count && Identical(events, read);

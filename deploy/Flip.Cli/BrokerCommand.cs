@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Flip.FeatureStore.Errors;
 using Flip.Ingest.Dev.Kafka;
 using Flip.Hosting;
 using Flip.Ingest.Kafka;
@@ -31,10 +32,7 @@ internal static class BrokerCommand
 
     private static async Task<int> Run(int port, int partitions, CancellationToken ct)
     {
-        if (partitions < 1)
-        {
-            return StreamingConfiguration.Fail("--partitions must be at least 1");
-        }
+        if (partitions < 1) throw new UserInputException("--partitions must be at least 1");
         EmbeddedKafkaBroker broker;
         try
         {
@@ -42,7 +40,7 @@ internal static class BrokerCommand
         }
         catch (System.Net.Sockets.SocketException e)
         {
-            return StreamingConfiguration.Fail($"cannot listen on port {port}: {e.Message}");
+            throw new EnvironmentException($"cannot listen on port {port}: {e.Message}", e);
         }
         using (broker)
         {

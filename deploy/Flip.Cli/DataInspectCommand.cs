@@ -39,20 +39,9 @@ internal static class DataInspectCommand
     {
         // Progress goes to stderr so that --json output on stdout stays clean.
         var status = CliConsole.Error();
-        status.Profile.Width = 1000; // an error stays on one line, whatever the terminal width
-        DatasetSummary summary;
-        try
-        {
-            var reader = DatasetCatalog.Open(dataset, path.FullName, new ReaderOptions { SkipMalformed = skipMalformed });
-            summary = status.Status().Start($"Reading {Markup.Escape(dataset)} from {Markup.Escape(path.FullName)}...", ctx =>
-                DatasetSummary.Compute(reader, new Progress<long>(n => ctx.Status($"Summarizing: {n:N0} events"))));
-        }
-        catch (Exception e) when (e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            status.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
-        }
+        var reader = DatasetCatalog.Open(dataset, path.FullName, new ReaderOptions { SkipMalformed = skipMalformed });
+        var summary = status.Status().Start($"Reading {Markup.Escape(dataset)} from {Markup.Escape(path.FullName)}...", ctx =>
+            DatasetSummary.Compute(reader, new Progress<long>(n => ctx.Status($"Summarizing: {n:N0} events"))));
 
         if (asJson)
         {

@@ -18,11 +18,7 @@ internal static class DataPairsCommand
         var dataset = CliOptions.Dataset();
         var path = CliOptions.DatasetPath();
         var json = CliOptions.Json();
-        var limit = new Option<int>("--limit", "-n")
-        {
-            Description = "Rows to show, from the first in chronological order",
-            DefaultValueFactory = _ => 3,
-        };
+        var limit = CliOptions.Limit("Rows to show, from the first in chronological order (default 3)", defaultValue: 3);
         var maxLength = PairCliOptions.MaxLength();
         var vocab = PairCliOptions.Vocab();
         var cmd = new Command("pairs", "Show the text-tabular pairs (paper template, BERT tokens, value spans, feature ids) of the first rows");
@@ -37,33 +33,18 @@ internal static class DataPairsCommand
         return cmd;
     }
 
-    private static int Run(string dataset, DirectoryInfo path, int limit, bool asJson, int maxLength, string vocabPath)
+    private static int Run(string dataset, DirectoryInfo path, int? limit, bool asJson, int maxLength, string vocabPath)
     {
         var err = CliConsole.Error();
-        if (limit < 1)
-        {
-            err.MarkupLine("[red]error:[/] --limit must be at least 1.");
-            return 2;
-        }
-        List<PairView> views;
-        try
-        {
-            var reader = DatasetCatalog.Open(dataset, path.FullName);
-            var sw = Stopwatch.StartNew();
-            var events = err.Status().Start($"Reading {Markup.Escape(dataset)}...", _ => reader.ReadEvents().ToList());
-            // Feature ids come from a vocabulary over the whole dataset, as training would build it.
-            var vocabulary = FeatureVocabulary.Build(reader.Schema, events);
-            var builder = new TextTabularPairBuilder(reader.Schema, vocabulary,
-                new TextPairOptions { MaxLength = maxLength, VocabPath = PairCliOptions.ResolveVocab(vocabPath) });
-            views = events.Take(limit).Select(e => PairView.Of(builder, e)).ToList();
-            err.MarkupLine($"[grey]{events.Count:N0} events read and {vocabulary.Count:N0} feature ids built in {sw.Elapsed.TotalSeconds:0.0} s; max length {maxLength}.[/]");
-        }
-        catch (Exception e) when (e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or ArgumentException or IOException or TextTooLongException)
-        {
-            err.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
-        }
+        var reader = DatasetCatalog.Open(dataset, path.FullName);
+        var sw = Stopwatch.StartNew();
+        var events = err.Status().Start($"Reading {Markup.Escape(dataset)}...", _ => reader.ReadEvents().ToList());
+        // Feature ids come from a vocabulary over the whole dataset, as training would build it.
+        var vocabulary = FeatureVocabulary.Build(reader.Schema, events);
+        var builder = new TextTabularPairBuilder(reader.Schema, vocabulary,
+            new TextPairOptions { MaxLength = maxLength, VocabPath = PairCliOptions.ResolveVocab(vocabPath) });
+        var views = events.Take(limit ?? events.Count).Select(e => PairView.Of(builder, e)).ToList();
+        err.MarkupLine($"[grey]{events.Count:N0} events read and {vocabulary.Count:N0} feature ids built in {sw.Elapsed.TotalSeconds:0.0} s; max length {maxLength}.[/]");
 
         if (asJson)
         {

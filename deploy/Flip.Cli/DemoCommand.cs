@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Flip.Demo;
+using Flip.FeatureStore;
+using Flip.FeatureStore.Errors;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -21,7 +23,8 @@ internal static class DemoCommand
         var backfill = new Option<double>("--backfill") { Description = "Share of the events (oldest first) backfilled at full speed before the live part", DefaultValueFactory = _ => 0.9 };
         var speedup = new Option<double>("--speedup") { Description = "Event-time seconds per wall second in the live part; 0 = fit the live part into --live-seconds", DefaultValueFactory = _ => 0 };
         var liveSeconds = new Option<double>("--live-seconds") { Description = "Wall seconds of the live part when --speedup is 0", DefaultValueFactory = _ => 240 };
-        var limit = new Option<long>("--limit") { Description = "Replay only the oldest N events (0 = all)" };
+        var limit = CliOptions.Limit("Replay only the oldest N events (default: all)");
+        var threads = TorchCliOptions.ServiceThreads("the services' settings, Trainer:Threads 2 and Scorer:TorchThreads 1");
         var quick = new Option<bool>("--quick") { Description = "A short run: the oldest 60,000 events, 45 live seconds, 1,000-event trainer windows" };
         var model = new Option<string>("--model") { Description = "Model the online trainer trains (Trainer:Model)", DefaultValueFactory = _ => "dcnv2" };
         var window = new Option<string>("--window") { Description = "Trainer window: events (5000) or an event-time span (01:00:00)", DefaultValueFactory = _ => "5000" };
@@ -29,7 +32,7 @@ internal static class DemoCommand
         var set = new Option<string[]>("--set") { Description = "Extra configuration for the workers, KEY=VALUE (repeatable), e.g. --set Trainer:LearningRate=0.002", AllowMultipleArgumentsPerToken = false };
         var plain = new Option<bool>("--plain") { Description = "One status line every 10 s instead of the live dashboard (also when output is redirected)" };
         var cmd = new Command("demo", "The live loop on MovieLens-1M in one command: embedded Kafka, backfill then live replay, ingest, online trainer, scorer, simulated front end; live dashboard, summary and chart");
-        foreach (var o in new Option[] { path, work, backfill, speedup, liveSeconds, limit, quick, model, window, scorerPort, set, plain }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { path, work, backfill, speedup, liveSeconds, limit, quick, model, window, scorerPort, set, plain, threads }) cmd.Options.Add(o);
         cmd.SetAction((parse, ct) =>
         {
             var options = new DemoOptions
@@ -39,7 +42,7 @@ internal static class DemoCommand
                 BackfillFraction = parse.GetValue(backfill),
                 Speedup = parse.GetValue(speedup),
                 LiveDuration = TimeSpan.FromSeconds(parse.GetValue(liveSeconds)),
-                Limit = parse.GetValue(limit),
+                Limit = parse.GetValue(limit) ?? 0,
                 Model = parse.GetValue(model)!,
                 TrainerWindow = parse.GetValue(window)!,
                 ScorerPort = parse.GetValue(scorerPort),
@@ -50,14 +53,16 @@ internal static class DemoCommand
                 if (parse.GetResult(liveSeconds) is null || parse.GetResult(liveSeconds)!.Implicit) options.LiveDuration = TimeSpan.FromSeconds(45);
                 if (parse.GetResult(window) is null || parse.GetResult(window)!.Implicit) options.TrainerWindow = "1000";
             }
+            if (parse.GetValue(threads) is { } n)
+            {
+                // One process, one torch thread pool: the trainer and the scorer get the same count.
+                options.Settings["Trainer:Threads"] = n.ToString(CultureInfo.InvariantCulture);
+                options.Settings["Scorer:TorchThreads"] = n.ToString(CultureInfo.InvariantCulture);
+            }
             foreach (var pair in parse.GetValue(set) ?? [])
             {
                 int eq = pair.IndexOf('=');
-                if (eq <= 0)
-                {
-                    CliConsole.Error().MarkupLine($"[red]error:[/] --set expects KEY=VALUE, got '{Markup.Escape(pair)}'");
-                    return Task.FromResult(2);
-                }
+                if (eq <= 0) throw new UserInputException($"--set expects KEY=VALUE, got '{pair}'");
                 options.Settings[pair[..eq]] = pair[(eq + 1)..];
             }
             return Run(options, parse.GetValue(plain) || Console.IsOutputRedirected, ct);
@@ -65,19 +70,8 @@ internal static class DemoCommand
         return cmd;
     }
 
-    /// <summary><c>../shared/datasets/movielens-1m</c> beside the repository holding the working folder (or flip.dll), else relative to the working folder.</summary>
-    public static string DefaultDatasetPath()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Flip.Streaming.sln")))
-                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "datasets", "movielens-1m"));
-            }
-        }
-        return Path.GetFullPath(Path.Combine("..", "shared", "datasets", "movielens-1m"));
-    }
+    /// <summary><c>../shared/datasets/movielens-1m</c> beside the repository (see <see cref="RepositoryRoot"/>).</summary>
+    public static string DefaultDatasetPath() => RepositoryRoot.SharedPath("datasets", "movielens-1m");
 
     private static async Task<int> Run(DemoOptions options, bool plain, CancellationToken ct)
     {
@@ -97,11 +91,6 @@ internal static class DemoCommand
         try
         {
             report = plain ? await RunPlain(screen, options, ct) : await RunLive(screen, options, ct);
-        }
-        catch (DemoConfigurationException e)
-        {
-            screen.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
         }
         finally
         {

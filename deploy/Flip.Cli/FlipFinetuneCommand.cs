@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Flip.Trainer;
+using Flip.FeatureStore.Errors;
 using Flip.Trainer.Alignment;
 using Flip.Trainer.Experiments;
 using Flip.Trainer.Evaluation;
@@ -36,58 +36,49 @@ internal static class FlipFinetuneCommand
         var epochs = FlipCommands.Epochs(1);
         var batch = FlipCommands.BatchSize();
         var lr = FlipCommands.LearningRate();
-        var limit = FlipCommands.Limit();
+        var limit = CliOptions.Limit();
         var maxLength = PairCliOptions.MaxLength();
-        var device = FlipCommands.Device();
+        var torch = new TorchCliOptions();
         var bf16 = FlipCommands.Bf16();
-        var threads = FlipCommands.Threads();
-        var output = FlipCommands.Out("finetuned");
+        var output = CliOptions.Out("Folder to write the finetuned checkpoint to");
         var json = CliOptions.Json();
         var cmd = new Command("finetune", "FLIP finetuning for CTR from a pretraining checkpoint; reports validation and test AUC / log loss and the learned a");
-        foreach (var o in new Option[] { from, dataset, path, mode, epochs, batch, lr, limit, maxLength, device, bf16, threads, output, json })
+        foreach (var o in new Option[] { from, dataset, path, mode, epochs, batch, lr, limit, maxLength, bf16, output, json })
             cmd.Options.Add(o);
-        cmd.SetAction(parse => Run(parse.GetValue(from)!.FullName, parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(mode)!,
+        torch.AddTo(cmd);
+        cmd.SetAction(parse => Run(torch.Configure(parse), parse.GetValue(from)!.FullName, parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(mode)!,
             parse.GetValue(epochs), parse.GetValue(batch), parse.GetValue(lr), parse.GetValue(limit), parse.GetValue(maxLength),
-            parse.GetValue(device)!, parse.GetValue(bf16), parse.GetValue(threads), parse.GetValue(output)?.FullName, parse.GetValue(json)));
+            parse.GetValue(bf16), parse.GetValue(output)?.FullName, parse.GetValue(json)));
         return cmd;
     }
 
-    static int Run(string from, string dataset, string path, string modeName, int epochs, int batchSize, double lr, int? limit, int maxLength,
-        string deviceName, bool bf16, int threads, string? outDir, bool asJson)
+    static int Run(TorchSettings torch, string from, string dataset, string path, string modeName, int epochs, int batchSize, double lr, int? limit, int maxLength,
+        bool bf16, string? outDir, bool asJson)
     {
         var err = CliConsole.Error();
-        try
-        {
-            if (!Modes.TryGetValue(modeName, out var mode))
-                throw new ArgumentException($"unknown --mode '{modeName}' (expected flip, flip-id or flip-plm)");
-            TorchRuntime.Configure(threads); // before any other torch call of the process
-            var (schema, events) = FlipRunConsole.Read(dataset, path, limit);
-            var options = new FlipFinetuningOptions { Mode = mode, Epochs = epochs, BatchSize = batchSize, LearningRate = lr, Device = deviceName, Bf16 = bf16 };
-            var run = FlipRunConsole.Observer(err);
-            var finetuned = FlipFinetuneRun.FromCheckpoint(from, schema, events, options, maxLength, outDir, run);
-            var (report, testAuc, testLogLoss) = (finetuned.Outcome.Report, finetuned.Outcome.TestAuc, finetuned.Outcome.TestLogLoss);
-            var manifest = finetuned.Pretrained;
+        if (!Modes.TryGetValue(modeName, out var mode))
+            throw new UserInputException($"unknown --mode '{modeName}' (expected flip, flip-id or flip-plm)");
+        var (schema, events) = DatasetEvents.Read(dataset, path, limit);
+        var options = new FlipFinetuningOptions { Mode = mode, Epochs = epochs, BatchSize = batchSize, LearningRate = lr, Device = torch.Device, Bf16 = bf16 };
+        var run = FlipRunConsole.Observer(err);
+        var finetuned = FlipFinetuneRun.FromCheckpoint(from, schema, events, options, maxLength, outDir, run);
+        var (report, testAuc, testLogLoss) = (finetuned.Outcome.Report, finetuned.Outcome.TestAuc, finetuned.Outcome.TestLogLoss);
+        var manifest = finetuned.Pretrained;
 
-            var result = new
-            {
-                mode = mode.ToString(), checkpoint = from, pretrainingAblation = manifest.Ablation, plmRandomlyInitialised = manifest.PlmRandomlyInitialised,
-                epochs, report.Steps, seconds = Math.Round(report.Seconds, 2), epochLosses = report.EpochLosses, alpha = mode == FlipFinetuneMode.Flip ? report.Alpha : (double?)null,
-                validationAuc = report.ValidationAuc, validationLogLoss = report.ValidationLogLoss, testAuc, testLogLoss,
-            };
-            if (asJson) Console.WriteLine(JsonSerializer.Serialize(result, CliOptions.Indented));
-            else
-            {
-                AnsiConsole.MarkupLine($"{mode} finetuned for {epochs} epoch(s), {report.Steps} steps, {report.Seconds:0.0} s (pretraining: {Markup.Escape(manifest.Ablation)})");
-                if (mode == FlipFinetuneMode.Flip) AnsiConsole.MarkupLine($"learned a (weight of the ID logit): [bold]{report.Alpha:0.0000}[/]");
-                AnsiConsole.MarkupLine($"validation AUC {report.ValidationAuc:0.0000}, log loss {report.ValidationLogLoss:0.0000}");
-                AnsiConsole.MarkupLine($"[bold]test AUC {testAuc:0.0000}, log loss {testLogLoss:0.0000}[/]");
-            }
-            return 0;
-        }
-        catch (Exception e) when (FlipCliErrors.IsUserError(e))
+        var result = new
         {
-            err.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
+            mode = mode.ToString(), checkpoint = from, pretrainingAblation = manifest.Ablation, plmRandomlyInitialised = manifest.PlmRandomlyInitialised,
+            epochs, report.Steps, seconds = Math.Round(report.Seconds, 2), epochLosses = report.EpochLosses, alpha = mode == FlipFinetuneMode.Flip ? report.Alpha : (double?)null,
+            validationAuc = report.ValidationAuc, validationLogLoss = report.ValidationLogLoss, testAuc, testLogLoss,
+        };
+        if (asJson) Console.WriteLine(JsonSerializer.Serialize(result, CliOptions.Indented));
+        else
+        {
+            AnsiConsole.MarkupLine($"{mode} finetuned for {epochs} epoch(s), {report.Steps} steps, {report.Seconds:0.0} s (pretraining: {Markup.Escape(manifest.Ablation)})");
+            if (mode == FlipFinetuneMode.Flip) AnsiConsole.MarkupLine($"learned a (weight of the ID logit): [bold]{report.Alpha:0.0000}[/]");
+            AnsiConsole.MarkupLine($"validation AUC {report.ValidationAuc:0.0000}, log loss {report.ValidationLogLoss:0.0000}");
+            AnsiConsole.MarkupLine($"[bold]test AUC {testAuc:0.0000}, log loss {testLogLoss:0.0000}[/]");
         }
+        return 0;
     }
 }

@@ -1,13 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using Flip.FeatureStore.Readers;
-using Flip.FeatureStore.Text;
-using Flip.Trainer;
 using Flip.Trainer.Alignment;
 using Flip.Trainer.Experiments;
 using Flip.Trainer.IdModels;
 using Flip.Trainer.Plm;
-using Flip.Trainer.Safetensors;
 using Spectre.Console;
 using TorchSharp;
 
@@ -43,49 +39,40 @@ internal static class FlipPretrainCommand
         var epochs = FlipCommands.Epochs(1);
         var batch = FlipCommands.BatchSize();
         var lr = FlipCommands.LearningRate();
-        var limit = FlipCommands.Limit();
+        var limit = CliOptions.Limit();
         var maxLength = PairCliOptions.MaxLength();
-        var device = FlipCommands.Device();
+        var torch = new TorchCliOptions();
         var bf16 = FlipCommands.Bf16();
-        var threads = FlipCommands.Threads();
-        var output = FlipCommands.Out("pretrained");
+        var output = CliOptions.Out("Folder to write the pretrained checkpoint to (default .artifacts/flip/<dataset>-<ablation>)");
         var json = CliOptions.Json();
         var cmd = new Command("pretrain", "FLIP pretraining: align a BERT PLM and an ID model with MLM, MTM and ICL on a dataset's training part");
-        foreach (var o in new Option[] { dataset, path, plm, vocab, shape, layers, idModel, ablation, epochs, batch, lr, limit, maxLength, device, bf16, threads, output, json })
+        foreach (var o in new Option[] { dataset, path, plm, vocab, shape, layers, idModel, ablation, epochs, batch, lr, limit, maxLength, bf16, output, json })
             cmd.Options.Add(o);
-        cmd.SetAction(parse => Run(new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(plm)?.FullName,
+        torch.AddTo(cmd);
+        cmd.SetAction(parse => Run(torch.Configure(parse), new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(plm)?.FullName,
             parse.GetValue(vocab)!, parse.GetValue(shape), parse.GetValue(layers), parse.GetValue(idModel)!, parse.GetValue(ablation)!, parse.GetValue(epochs), parse.GetValue(batch),
-            parse.GetValue(lr), parse.GetValue(limit), parse.GetValue(maxLength), parse.GetValue(device)!, parse.GetValue(bf16),
-            parse.GetValue(threads), parse.GetValue(output)?.FullName, parse.GetValue(json))));
+            parse.GetValue(lr), parse.GetValue(limit), parse.GetValue(maxLength), parse.GetValue(bf16),
+            parse.GetValue(output)?.FullName, parse.GetValue(json))));
         return cmd;
     }
 
     sealed record Settings(string Dataset, string Path, string? Plm, string Vocab, string? Shape, int? Layers, string IdModel, string Ablation, int Epochs, int BatchSize,
-        double LearningRate, int? Limit, int MaxLength, string Device, bool Bf16, int Threads, string? Out, bool Json);
+        double LearningRate, int? Limit, int MaxLength, bool Bf16, string? Out, bool Json);
 
-    static int Run(Settings s)
+    static int Run(TorchSettings torch, Settings s)
     {
         var err = CliConsole.Error();
-        try
+        var ablation = FlipObjectives.Parse(s.Ablation);
+        var (schema, events) = DatasetEvents.Read(s.Dataset, s.Path, s.Limit);
+        var options = new FlipPretrainingOptions
         {
-            var ablation = FlipObjectives.Parse(s.Ablation);
-            TorchRuntime.Configure(s.Threads); // before any other torch call of the process
-            var (schema, events) = FlipRunConsole.Read(s.Dataset, s.Path, s.Limit);
-            var options = new FlipPretrainingOptions
-            {
-                Epochs = s.Epochs, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Ablation = ablation, Device = s.Device, Bf16 = s.Bf16,
-            };
-            var outDir = s.Out ?? System.IO.Path.Combine(".artifacts", "flip", $"{System.IO.Path.GetFileNameWithoutExtension(s.Dataset)}-{s.Ablation}");
-            var plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape, s.Layers);
-            var result = FlipPretrainRun.Run(plm, schema, events, s.IdModel, options, s.MaxLength, outDir, FlipRunConsole.Observer(err));
-            Print(result, s);
-            return 0;
-        }
-        catch (Exception e) when (FlipCliErrors.IsUserError(e))
-        {
-            err.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
-        }
+            Epochs = s.Epochs, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Ablation = ablation, Device = torch.Device, Bf16 = s.Bf16,
+        };
+        var outDir = s.Out ?? System.IO.Path.Combine(".artifacts", "flip", $"{System.IO.Path.GetFileNameWithoutExtension(s.Dataset)}-{s.Ablation}");
+        var plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape, s.Layers);
+        var result = FlipPretrainRun.Run(plm, schema, events, s.IdModel, options, s.MaxLength, outDir, FlipRunConsole.Observer(err));
+        Print(result, s);
+        return 0;
     }
 
     static string Fmt(double? v) => FlipRunConsole.Fmt(v);

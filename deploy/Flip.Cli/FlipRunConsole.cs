@@ -1,22 +1,11 @@
-using Flip.FeatureStore.Events;
-using Flip.FeatureStore.Readers;
-using Flip.FeatureStore.Schema;
 using Flip.Trainer.Experiments;
 using Spectre.Console;
 
 namespace Flip.Cli;
 
-/// <summary>Console plumbing of the FLIP commands: reading the events and rendering a run's progress on stderr.</summary>
+/// <summary>Console plumbing of the FLIP commands: rendering a run's progress on stderr.</summary>
 internal static class FlipRunConsole
 {
-    /// <summary>The dataset's events in chronological order: all of them, or the first <paramref name="limit"/>.</summary>
-    public static (DatasetSchema Schema, List<ClickEvent> Events) Read(string dataset, string path, int? limit)
-    {
-        var reader = DatasetCatalog.Open(dataset, path);
-        var events = limit is { } n ? reader.ReadEvents().Take(n).ToList() : reader.ReadEvents().ToList();
-        return (reader.Schema, events);
-    }
-
     /// <summary>Progress lines in grey, warnings loud (a random PLM in bold red), on <paramref name="err"/>.</summary>
     public static FlipRunObserver Observer(IAnsiConsole err) => new()
     {

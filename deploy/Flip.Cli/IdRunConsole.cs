@@ -1,5 +1,4 @@
 using Flip.FeatureStore.Events;
-using Flip.FeatureStore.Readers;
 using Flip.FeatureStore.Schema;
 using Flip.Trainer.Training;
 using Spectre.Console;
@@ -39,14 +38,4 @@ internal static class IdRunConsole
                 });
             });
     }
-
-    /// <summary>The one-line message of a user error (without .NET's " (Parameter 'x')" suffix).</summary>
-    public static string Describe(Exception e) =>
-        e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
-            ? e.Message[..^$" (Parameter '{name}')".Length]
-            : e.Message;
-
-    /// <summary>Errors that mean bad input or files (printed as one line, never a stack trace).</summary>
-    public static bool IsUserError(Exception e) => e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException
-        or InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException;
 }

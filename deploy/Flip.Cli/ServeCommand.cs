@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Flip.Scorer;
 using Microsoft.Extensions.Hosting;
-using Spectre.Console;
 
 namespace Flip.Cli;
 
@@ -15,8 +14,9 @@ internal static class ServeCommand
         var bootstrap = StreamingConfiguration.Bootstrap();
         var noKafka = new Option<bool>("--no-kafka") { Description = "HTTP only: no flip.requests / flip.models / flip.clicks consumers (registry polling still swaps models)" };
         var pin = new Option<string>("--pin") { Description = "Serve this version instead of PINNED / LATEST (default: Scorer:PinVersion, none)" };
+        var threads = TorchCliOptions.ServiceThreads("Scorer:TorchThreads, 1");
         var cmd = new Command("serve", "Serve CTR scores from the newest verified model of a registry: POST /v1/score, flip.requests -> flip.scores, hot swap, live AUC");
-        foreach (var o in new Option[] { registry, urls, bootstrap, noKafka, pin }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { registry, urls, bootstrap, noKafka, pin, threads }) cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
             var overrides = StreamingConfiguration.Overrides(parse.GetValue(bootstrap));
@@ -24,18 +24,12 @@ internal static class ServeCommand
             if (parse.GetValue(urls) is { } u) overrides["Scorer:Urls"] = u;
             if (parse.GetValue(noKafka)) overrides["Scorer:Kafka"] = "false";
             if (parse.GetValue(pin) is { } p) overrides["Scorer:PinVersion"] = p;
-            try
-            {
-                await using var app = ScorerApp.Build([], overrides);
-                await app.StartAsync(ct);
-                await app.WaitForShutdownAsync(ct);
-                return 0;
-            }
-            catch (Exception e) when (FlipCliErrors.IsUserError(e))
-            {
-                CliConsole.Error().MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-                return 2;
-            }
+            if (parse.GetValue(threads) is { } n) overrides["Scorer:TorchThreads"] = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // ScorerApp configures torch through TorchRuntime from Scorer:TorchThreads; bad settings are exit 2 by the policy.
+            await using var app = ScorerApp.Build([], overrides);
+            await app.StartAsync(ct);
+            await app.WaitForShutdownAsync(ct);
+            return 0;
         });
         return cmd;
     }

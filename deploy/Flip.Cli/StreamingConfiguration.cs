@@ -32,16 +32,6 @@ internal static class StreamingConfiguration
         return map;
     }
 
-    /// <summary>
-    /// Prints <c>error: message</c> as exactly one line on stderr and returns exit code 2 (bad input or an environment
-    /// problem). Plain text, never wrapped (Spectre.Console wraps at 80 columns when output is redirected).
-    /// </summary>
-    public static int Fail(string message)
-    {
-        Console.Error.WriteLine("error: " + message.ReplaceLineEndings(" "));
-        return 2;
-    }
-
     /// <summary>Bounded wait for the Kafka cluster at start, in seconds (<c>--cluster-wait</c>).</summary>
     public static Option<double?> ClusterWait() => new("--cluster-wait")
     {

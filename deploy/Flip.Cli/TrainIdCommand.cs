@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Flip.FeatureStore.Readers;
 using Flip.Trainer.Checkpoints;
 using Flip.Trainer.IdModels;
 using Flip.Trainer.Training;
@@ -22,7 +21,7 @@ internal static class TrainIdCommand
             Description = $"Model: {string.Join(", ", CtrModelFactory.Names)} (default dcnv2)",
             DefaultValueFactory = _ => "dcnv2",
         };
-        var save = new Option<DirectoryInfo?>("--save") { Description = "Write a checkpoint (weights, vocabulary, options) into this folder" };
+        var save = CliOptions.Out("Write a checkpoint (weights, vocabulary, options) into this folder");
         var training = new IdTrainingCliOptions();
         var cmd = new Command("id", "Train an ID-based CTR model (the FLIP paper's baselines) and evaluate it on the latest 10% of the data");
         cmd.Options.Add(dataset);
@@ -39,26 +38,18 @@ internal static class TrainIdCommand
     private static int Run(ParseResult parse, IdTrainingCliOptions training, string dataset, DirectoryInfo path, string modelName, bool asJson, DirectoryInfo? save)
     {
         var console = CliConsole.Error();
-        try
+        var options = training.Read(parse);
+        CtrModelFactory.Create(modelName, 1, 2).Dispose(); // unknown names fail before the data is read
+        var (schema, events) = console.Status().Start($"Reading {Markup.Escape(dataset)}...", _ => training.ReadEvents(parse, dataset, path.FullName));
+        var result = IdRunConsole.Train(console, modelName, schema, events, options, showProgress: !asJson);
+        using (result.Model)
         {
-            var options = training.Read(parse);
-            CtrModelFactory.Create(modelName, 1, 2).Dispose(); // unknown names fail before the data is read
-            var (schema, events) = console.Status().Start($"Reading {Markup.Escape(dataset)}...", _ => training.ReadEvents(parse, dataset, path.FullName));
-            var result = IdRunConsole.Train(console, modelName, schema, events, options, showProgress: !asJson);
-            using (result.Model)
-            {
-                if (save is not null) IdCheckpoint.Save(save.FullName, result.Model, result.Vocabulary, options);
-                var summary = IdRunSummary.From(result, options);
-                if (asJson) Console.WriteLine(JsonSerializer.Serialize(summary, CliOptions.Indented));
-                else Print(summary, save);
-            }
-            return 0;
+            if (save is not null) IdCheckpoint.Save(save.FullName, result.Model, result.Vocabulary, options);
+            var summary = IdRunSummary.From(result, options);
+            if (asJson) Console.WriteLine(JsonSerializer.Serialize(summary, CliOptions.Indented));
+            else Print(summary, save);
         }
-        catch (Exception e) when (IdRunConsole.IsUserError(e))
-        {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(IdRunConsole.Describe(e))}");
-            return 2;
-        }
+        return 0;
     }
 
     private static void Print(IdRunSummary s, DirectoryInfo? save)

@@ -23,8 +23,9 @@ internal static class TrainOnlineCommand
         var metricsPort = new Option<int?>("--metrics-port") { Description = "Port of Prometheus /metrics, 0 = off (default: Trainer:MetricsPort, 9465)" };
         var noAnnounce = new Option<bool>("--no-announce") { Description = "Do not announce published versions on Kafka flip.models" };
         var bootstrap = StreamingConfiguration.Bootstrap();
+        var threads = TorchCliOptions.ServiceThreads("Trainer:Threads, 2");
         var cmd = new Command("online", "Online trainer: event-time windows from the store, prequential (test-then-train) evaluation, continuous finetuning, publishes to the model registry");
-        foreach (var o in new Option[] { store, registry, dataset, model, window, lateness, labelDelay, passes, drain, state, predictions, metricsPort, noAnnounce, bootstrap }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { store, registry, dataset, model, window, lateness, labelDelay, passes, drain, state, predictions, metricsPort, noAnnounce, bootstrap, threads }) cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
             var overrides = StreamingConfiguration.Overrides(parse.GetValue(bootstrap));
@@ -40,6 +41,7 @@ internal static class TrainOnlineCommand
             Set("Trainer:StateDirectory", parse.GetValue(state)?.FullName);
             Set("Trainer:PredictionsFile", parse.GetValue(predictions)?.FullName);
             Set("Trainer:MetricsPort", parse.GetValue(metricsPort)?.ToString(CultureInfo.InvariantCulture));
+            Set("Trainer:Threads", parse.GetValue(threads)?.ToString(CultureInfo.InvariantCulture)); // the learner configures torch through TorchRuntime
             if (parse.GetValue(drain)) overrides["Trainer:Drain"] = "true";
             if (parse.GetValue(noAnnounce)) overrides["Trainer:Announce"] = "false";
             return await TrainerHost.RunAsync(TrainerHost.CreateBuilder(overrides), Console.Error, ct);

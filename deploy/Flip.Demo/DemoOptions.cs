@@ -1,3 +1,5 @@
+using Flip.FeatureStore.Errors;
+
 namespace Flip.Demo;
 
 /// <summary>
@@ -88,4 +90,4 @@ public sealed class DemoOptions
 }
 
 /// <summary>Bad demo input or environment (missing dataset, port in use): a one-line message, exit code 2.</summary>
-public sealed class DemoConfigurationException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class DemoConfigurationException(string message, Exception? inner = null) : UserInputException(message, inner);

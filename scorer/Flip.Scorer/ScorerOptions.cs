@@ -1,3 +1,5 @@
+using Flip.FeatureStore.Errors;
+
 namespace Flip.Scorer;
 
 /// <summary>The scoring service's settings. Bind from configuration section <c>Scorer</c> (docs/scorer.md lists them all).</summary>
@@ -82,17 +84,17 @@ public sealed class ScorerOptions
 
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(Registry)) throw new ArgumentException("Scorer:Registry must name the model registry folder.");
-        if (MaxBatchSize < 1) throw new ArgumentException($"Scorer:MaxBatchSize must be at least 1 (got {MaxBatchSize}).");
-        if (MaxBatchDelay < TimeSpan.Zero) throw new ArgumentException("Scorer:MaxBatchDelay must not be negative.");
-        if (MaxBodyBytes < 64) throw new ArgumentException($"Scorer:MaxBodyBytes must be at least 64 (got {MaxBodyBytes}).");
-        if (MaxEventsPerRequest < 1) throw new ArgumentException($"Scorer:MaxEventsPerRequest must be at least 1 (got {MaxEventsPerRequest}).");
-        if (MaxFieldLength < 1 || MaxIdLength < 1) throw new ArgumentException("Scorer:MaxFieldLength and Scorer:MaxIdLength must be at least 1.");
-        if (LabelWindow < 1 || QualityWindow < 1) throw new ArgumentException("Scorer:LabelWindow and Scorer:QualityWindow must be at least 1.");
-        if (RollbackAfter < 0) throw new ArgumentException("Scorer:RollbackAfter must not be negative (0 = off).");
-        if (TorchThreads < 1) throw new ArgumentException("Scorer:TorchThreads must be at least 1.");
-        if (PollInterval <= TimeSpan.Zero) throw new ArgumentException("Scorer:PollInterval must be positive.");
+        if (string.IsNullOrWhiteSpace(Registry)) throw new UserInputException("Scorer:Registry must name the model registry folder.");
+        if (MaxBatchSize < 1) throw new UserInputException($"Scorer:MaxBatchSize must be at least 1 (got {MaxBatchSize}).");
+        if (MaxBatchDelay < TimeSpan.Zero) throw new UserInputException("Scorer:MaxBatchDelay must not be negative.");
+        if (MaxBodyBytes < 64) throw new UserInputException($"Scorer:MaxBodyBytes must be at least 64 (got {MaxBodyBytes}).");
+        if (MaxEventsPerRequest < 1) throw new UserInputException($"Scorer:MaxEventsPerRequest must be at least 1 (got {MaxEventsPerRequest}).");
+        if (MaxFieldLength < 1 || MaxIdLength < 1) throw new UserInputException("Scorer:MaxFieldLength and Scorer:MaxIdLength must be at least 1.");
+        if (LabelWindow < 1 || QualityWindow < 1) throw new UserInputException("Scorer:LabelWindow and Scorer:QualityWindow must be at least 1.");
+        if (RollbackAfter < 0) throw new UserInputException("Scorer:RollbackAfter must not be negative (0 = off).");
+        if (TorchThreads < 1) throw new UserInputException("Scorer:TorchThreads must be at least 1.");
+        if (PollInterval <= TimeSpan.Zero) throw new UserInputException("Scorer:PollInterval must be positive.");
         if (PinVersion is { Length: > 0 } pin && !Flip.Registry.ModelRegistry.IsVersion(pin))
-            throw new ArgumentException($"Scorer:PinVersion '{pin}' is not a version (digits, e.g. 000042).");
+            throw new UserInputException($"Scorer:PinVersion '{pin}' is not a version (digits, e.g. 000042).");
     }
 }

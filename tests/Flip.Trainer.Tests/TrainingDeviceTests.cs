@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,9 +20,9 @@ public sealed class TrainingDeviceTests
     {
         if (!cuda.is_available())
         {
-            var e = Assert.Throws<InvalidOperationException>(() => TrainingDevice.Resolve("cuda"));
+            var e = Assert.Throws<EnvironmentException>(() => TrainingDevice.Resolve("cuda"));
             Assert.Contains("CUDA is not available", e.Message);
         }
-        Assert.ThrowsAny<ArgumentException>(() => TrainingDevice.Resolve("tpu"));
+        Assert.Throws<UserInputException>(() => TrainingDevice.Resolve("tpu"));
     }
 }

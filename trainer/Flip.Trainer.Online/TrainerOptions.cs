@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.Trainer.IdModels;
 
 namespace Flip.Trainer.Online;
@@ -159,9 +160,9 @@ public sealed class TrainerOptions
         Check(Threads >= 1, "Trainer:Threads must be at least 1.");
         Check(!string.IsNullOrWhiteSpace(Model), "Trainer:Model must name a model kind.");
         try { IdModel.Validate(); }
-        catch (ArgumentException e) { throw new TrainerConfigurationException($"Trainer:IdModel: {e.Message}"); }
+        catch (UserInputException e) { throw new TrainerConfigurationException($"Trainer:IdModel: {e.Message}"); }
     }
 }
 
 /// <summary>A setting, input or environment the trainer cannot work with: a one-line message, exit code 2.</summary>
-public sealed class TrainerConfigurationException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class TrainerConfigurationException(string message, Exception? inner = null) : UserInputException(message, inner);

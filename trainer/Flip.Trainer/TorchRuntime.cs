@@ -14,8 +14,13 @@ public static class TorchRuntime
 {
     private const string WaitPolicy = "OMP_WAIT_POLICY";
 
-    /// <summary>Sets a passive OpenMP wait policy (unless the environment already chose one) and the torch thread count.</summary>
-    public static void Configure(int threads)
+    /// <summary>
+    /// The one torch process setup of every entry point (CLI commands, services): sets a passive OpenMP wait policy
+    /// (unless the environment already chose one) and the torch thread count, and, when <paramref name="device"/> is given,
+    /// resolves it (<see cref="TrainingDevice.Resolve"/>) so that a bad or missing device fails before any data is read.
+    /// </summary>
+    /// <returns>The resolved device (CPU when <paramref name="device"/> is null).</returns>
+    public static torch.Device Configure(int threads, string? device = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         if (Environment.GetEnvironmentVariable(WaitPolicy) is null && OperatingSystem.IsLinux())
@@ -24,6 +29,7 @@ public static class TorchRuntime
             Environment.SetEnvironmentVariable(WaitPolicy, "PASSIVE");
         }
         SetThreads(threads);
+        return ResolveDevice(device);
     }
 
     // Kept out of Configure so that libtorch cannot load (torch's static initialiser) before the variable is set.
@@ -32,6 +38,10 @@ public static class TorchRuntime
     {
         if (torch.get_num_threads() != threads) torch.set_num_threads(threads);
     }
+
+    // Also out of Configure, for the same reason: touching torch's statics may run its initialiser when Configure is compiled.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static torch.Device ResolveDevice(string? device) => device is null ? torch.CPU : TrainingDevice.Resolve(device);
 
     [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi)]
     private static extern int SetEnv(string name, string value, int overwrite);

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,14 +12,14 @@ public static class TrainingDevice
         var value = string.IsNullOrWhiteSpace(option) ? "auto" : option.Trim().ToLowerInvariant();
         if (value == "auto") return cuda.is_available() ? CUDA : CPU;
         if (value.StartsWith("cuda", StringComparison.Ordinal) && !cuda.is_available())
-            throw new InvalidOperationException($"device '{option}' was requested but CUDA is not available (this libtorch build or machine has no GPU); use --device cpu or auto");
+            throw new EnvironmentException($"device '{option}' was requested but CUDA is not available (this libtorch build or machine has no GPU); use --device cpu or auto");
         try
         {
             return new Device(value);
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
-            throw new ArgumentException($"unknown device '{option}' (expected auto, cpu, cuda or cuda:N)", e);
+            throw new UserInputException($"unknown device '{option}' (expected auto, cpu, cuda or cuda:N)", e);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Schema;
 
 namespace Flip.FeatureStore.Readers;
@@ -31,7 +32,7 @@ public static class DatasetCatalog
 
     /// <summary>
     /// The schema of <paramref name="dataset"/> without reading its data: a built-in's fixed schema, or the fields and
-    /// label rule a schema file declares. Throws <see cref="ArgumentException"/> for an unknown name (listing the valid
+    /// label rule a schema file declares. Throws <see cref="UserInputException"/> for an unknown name (listing the valid
     /// ones), <see cref="FileNotFoundException"/> for a missing schema file and <see cref="InvalidDataException"/> for a
     /// bad one.
     /// </summary>
@@ -45,7 +46,7 @@ public static class DatasetCatalog
 
     /// <summary>
     /// A reader for <paramref name="dataset"/> over the files in <paramref name="path"/>. A dataset ending in ".json" is a
-    /// schema file for <see cref="SchemaFileReader"/>. Throws <see cref="ArgumentException"/> for an unknown name (listing
+    /// schema file for <see cref="SchemaFileReader"/>. Throws <see cref="UserInputException"/> for an unknown name (listing
     /// the valid ones), <see cref="DirectoryNotFoundException"/>/<see cref="FileNotFoundException"/> naming what is missing,
     /// and <see cref="InvalidDataException"/> for a bad schema file.
     /// </summary>
@@ -58,6 +59,6 @@ public static class DatasetCatalog
         throw UnknownDataset(dataset);
     }
 
-    private static ArgumentException UnknownDataset(string dataset) =>
+    private static UserInputException UnknownDataset(string dataset) =>
         new($"Unknown dataset '{dataset}'. Valid names: {string.Join(", ", Names)}, or a schema file ending in .json.");
 }

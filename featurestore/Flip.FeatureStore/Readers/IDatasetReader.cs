@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Schema;
 
@@ -26,7 +27,7 @@ public sealed class ReaderStats
 
 /// <summary>A malformed row in a dataset file: names the file and 1-based line.</summary>
 public sealed class DatasetFormatException(string file, long line, string problem)
-    : Exception($"{file}:{line}: {problem}")
+    : UserInputException($"{file}:{line}: {problem}")
 {
     public string File { get; } = file;
     public long Line { get; } = line;

@@ -1,49 +1,53 @@
+using Flip.FeatureStore.Errors;
+
 namespace Flip.FeatureStore.Store;
 
 /// <summary>
-/// The paper's protocol on chronologically ordered samples: the first <c>floor(n * fraction)</c> train,
-/// the rest test; a validation slice is carved from the end of train the same way, so no split ever
-/// lets a model see the future of what it is scored on.
+/// The paper's protocol on time-ordered samples, the one split of the code base: the first <c>floor(total * (1 - test))</c>
+/// samples are train + validation, the rest test; validation is the last <c>floor(trainAll * validation)</c> of them (the
+/// END of the train part), so no future data leaks into training and the test part is never used for selection.
+/// Every published figure in docs/results was made with this rounding.
 /// </summary>
-public static class ChronologicalSplit
+public sealed record ChronologicalSplit(int TrainCount, int ValidationCount, int TestCount)
 {
-    /// <summary>The paper's train fraction (first 90% train, last 10% test).</summary>
-    public const double PaperTrainFraction = 0.9;
+    /// <summary>The paper's test share: the latest 10% of the samples.</summary>
+    public const double PaperTestFraction = 0.1;
 
-    /// <summary>Splits into the first <c>floor(count * trainFraction)</c> items and the rest.</summary>
-    /// <param name="chronologicalEvents">Items already in chronological order.</param>
-    /// <param name="trainFraction">Strictly between 0 and 1.</param>
-    public static (IReadOnlyList<T> Train, IReadOnlyList<T> Test) Split<T>(IReadOnlyList<T> chronologicalEvents, double trainFraction)
-    {
-        ArgumentNullException.ThrowIfNull(chronologicalEvents);
-        int cut = Cut(chronologicalEvents.Count, trainFraction, nameof(trainFraction));
-        return (Slice(chronologicalEvents, 0, cut), Slice(chronologicalEvents, cut, chronologicalEvents.Count - cut));
-    }
+    /// <summary>The validation share of the train part used throughout (its latest 10%).</summary>
+    public const double DefaultValidationFraction = 0.1;
 
     /// <summary>
-    /// Carves validation from the END of train: the last <c>count - floor(count * (1 - validationFraction))</c>
-    /// items (about <c>ceil(count * validationFraction)</c>) become validation, so a small positive fraction never
-    /// yields an empty slice unless train is empty.
+    /// Counts for <paramref name="total"/> samples with the given test share and validation share of the train part.
+    /// Throws <see cref="ArgumentOutOfRangeException"/> for a share outside (0, 1) (a caller's bug) and
+    /// <see cref="UserInputException"/> when the samples are too few to give every part at least one.
     /// </summary>
-    /// <param name="chronologicalTrain">Train items in chronological order.</param>
-    /// <param name="validationFraction">Share of train to hold out, strictly between 0 and 1.</param>
-    public static (IReadOnlyList<T> Train, IReadOnlyList<T> Validation) ValidationFromEnd<T>(IReadOnlyList<T> chronologicalTrain, double validationFraction)
+    public static ChronologicalSplit Of(int total, double testFraction, double validationFraction)
     {
-        ArgumentNullException.ThrowIfNull(chronologicalTrain);
-        int cut = Cut(chronologicalTrain.Count, 1.0 - validationFraction, nameof(validationFraction));
-        return (Slice(chronologicalTrain, 0, cut), Slice(chronologicalTrain, cut, chronologicalTrain.Count - cut));
+        if (testFraction is not (> 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(testFraction), $"Test share must be in (0, 1) (got {testFraction}).");
+        if (validationFraction is not (> 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(validationFraction), $"Validation share must be in (0, 1) (got {validationFraction}).");
+        int trainAll = (int)Math.Floor(total * (1 - testFraction));
+        int validation = (int)Math.Floor(trainAll * validationFraction);
+        int train = trainAll - validation;
+        if (train < 1 || validation < 1 || total - trainAll < 1)
+            throw new UserInputException($"{total} samples are too few to split into train, validation and test.");
+        return new ChronologicalSplit(train, validation, total - trainAll);
     }
 
-    /// <summary>Number of leading items that go to the first part: <c>floor(count * fraction)</c>.</summary>
-    public static int TrainCount(int count, double trainFraction) => Cut(count, trainFraction, nameof(trainFraction));
+    /// <summary>The paper's split: test = latest 10%, validation = latest 10% of the rest.</summary>
+    public static ChronologicalSplit Paper(int total) => Of(total, PaperTestFraction, DefaultValidationFraction);
 
-    private static int Cut(int count, double fraction, string parameter)
+    /// <summary>Train + validation: everything before the test part (what a vocabulary may be built from).</summary>
+    public int TrainAllCount => TrainCount + ValidationCount;
+
+    /// <summary>All samples the split is for.</summary>
+    public int Total => TrainAllCount + TestCount;
+
+    /// <summary>The three parts of <paramref name="items"/> (chronological, exactly <see cref="Total"/> of them), in order.</summary>
+    public (IReadOnlyList<T> Train, IReadOnlyList<T> Validation, IReadOnlyList<T> Test) Apply<T>(IReadOnlyList<T> items)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (double.IsNaN(fraction) || fraction <= 0 || fraction >= 1)
-            throw new ArgumentOutOfRangeException(parameter, fraction, "A split fraction must be strictly between 0 and 1.");
-        // The small epsilon keeps 0.9 * 10 at 9 despite binary rounding (8.999999...).
-        return (int)Math.Floor(count * fraction + 1e-9);
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count != Total) throw new ArgumentException($"The split is for {Total} samples, got {items.Count}.", nameof(items));
+        return (Slice(items, 0, TrainCount), Slice(items, TrainCount, ValidationCount), Slice(items, TrainAllCount, TestCount));
     }
 
     private static IReadOnlyList<T> Slice<T>(IReadOnlyList<T> items, int start, int length) => items switch

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Parquet;
 
 namespace Flip.FeatureStore.Store;
@@ -54,9 +55,9 @@ public sealed record ParquetStoreOptions
 
     internal void Validate()
     {
-        if (RowGroupSize <= 0) throw new ArgumentOutOfRangeException(nameof(RowGroupSize), RowGroupSize, "Store:RowGroupSize must be positive.");
-        if (Parallelism <= 0) throw new ArgumentOutOfRangeException(nameof(Parallelism), Parallelism, "Store:Parallelism must be positive.");
-        if (StaleTempFileAge < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(StaleTempFileAge), StaleTempFileAge, "Store:StaleTempFileAge must not be negative.");
-        if (!Enum.IsDefined(Compression)) throw new ArgumentOutOfRangeException(nameof(Compression), Compression, "Store:Compression is not a known compression method.");
+        if (RowGroupSize <= 0) throw new UserInputException("Store:RowGroupSize must be positive.");
+        if (Parallelism <= 0) throw new UserInputException("Store:Parallelism must be positive.");
+        if (StaleTempFileAge < TimeSpan.Zero) throw new UserInputException("Store:StaleTempFileAge must not be negative.");
+        if (!Enum.IsDefined(Compression)) throw new UserInputException("Store:Compression is not a known compression method.");
     }
 }

@@ -22,8 +22,7 @@ public sealed partial class BertWordPieceTokenizer
     public static BertWordPieceTokenizer Load(string vocabPath)
     {
         var full = Path.GetFullPath(vocabPath);
-        if (!File.Exists(full))
-            throw new FileNotFoundException($"BERT vocabulary not found at {full} (set TextPairOptions.VocabPath or --vocab).", full);
+        var tokens = WordPieceVocabFile.ReadTokens(full);
         var options = new BertOptions
         {
             LowerCaseBeforeTokenization = true,
@@ -36,7 +35,6 @@ public sealed partial class BertWordPieceTokenizer
             PreTokenizer = new RegexPreTokenizer(BertBasicSplit(), null),
         };
         var inner = BertTokenizer.Create(full, options);
-        var tokens = File.ReadAllLines(full);
         return new BertWordPieceTokenizer(inner, tokens);
     }
 

@@ -1,12 +1,11 @@
+using Flip.FeatureStore.Errors;
+
 namespace Flip.FeatureStore.Text;
 
 /// <summary>How click rows become text-tabular pairs. Bind from section <c>TextPairs</c>.</summary>
 public sealed class TextPairOptions
 {
     public const string SectionName = "TextPairs";
-
-    /// <summary>The uncased BERT WordPiece vocabulary shipped beside the repo, relative to the repo root.</summary>
-    public const string DefaultVocabPath = "../shared/plm/bert-base-uncased-vocab.txt";
 
     /// <summary>
     /// Tokens per text, [CLS] and [SEP] included; shorter texts are padded with [PAD], longer ones lose whole
@@ -15,8 +14,12 @@ public sealed class TextPairOptions
     /// </summary>
     public int MaxLength { get; set; } = 100;
 
-    /// <summary>WordPiece vocabulary file (one token per line, line number = id). Relative paths resolve against the current directory. Default <see cref="DefaultVocabPath"/>.</summary>
-    public string VocabPath { get; set; } = DefaultVocabPath;
+    /// <summary>
+    /// WordPiece vocabulary file (one token per line, line number = id), needed when the builder loads its own tokenizer.
+    /// Relative paths resolve against the current directory. No default: the data lives outside the repository, so the
+    /// caller passes it (the CLI resolves <c>--vocab</c>, see <see cref="RepositoryRoot"/>).
+    /// </summary>
+    public string? VocabPath { get; set; }
 
     /// <summary>Most distinct values whose tokens are cached per field; values beyond it are tokenized every time, so an unbounded stream cannot grow memory without limit. Default 1,000,000.</summary>
     public int CacheCapacityPerField { get; set; } = 1_000_000;
@@ -29,9 +32,9 @@ public sealed class TextPairOptions
 
     internal void Validate()
     {
-        if (MaxLength < 3) throw new ArgumentOutOfRangeException(nameof(MaxLength), MaxLength, "MaxLength must leave room for [CLS], one token and [SEP] (at least 3).");
-        if (CacheCapacityPerField < 0) throw new ArgumentOutOfRangeException(nameof(CacheCapacityPerField), CacheCapacityPerField, "CacheCapacityPerField cannot be negative.");
-        if (ParallelChunkRows < 1) throw new ArgumentOutOfRangeException(nameof(ParallelChunkRows), ParallelChunkRows, "ParallelChunkRows must be at least 1.");
-        if (MaxDegreeOfParallelism < 0) throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), MaxDegreeOfParallelism, "MaxDegreeOfParallelism cannot be negative (0 = one per core).");
+        if (MaxLength < 3) throw new UserInputException("MaxLength must leave room for [CLS], one token and [SEP] (at least 3).");
+        if (CacheCapacityPerField < 0) throw new UserInputException("CacheCapacityPerField cannot be negative.");
+        if (ParallelChunkRows < 1) throw new UserInputException("ParallelChunkRows must be at least 1.");
+        if (MaxDegreeOfParallelism < 0) throw new UserInputException("MaxDegreeOfParallelism cannot be negative (0 = one per core).");
     }
 }

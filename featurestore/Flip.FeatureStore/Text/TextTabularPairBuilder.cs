@@ -21,9 +21,10 @@ public sealed class TextTabularPairBuilder
     private readonly int _periodToken;
     private readonly int _cls, _sep, _pad;
 
-    /// <summary>Loads the tokenizer from <see cref="TextPairOptions.VocabPath"/>.</summary>
-    public TextTabularPairBuilder(DatasetSchema schema, FeatureVocabulary vocabulary, TextPairOptions? options = null)
-        : this(schema, vocabulary, BertWordPieceTokenizer.Load((options ?? new TextPairOptions()).VocabPath), options)
+    /// <summary>Loads the tokenizer from <see cref="TextPairOptions.VocabPath"/>, which must be set.</summary>
+    public TextTabularPairBuilder(DatasetSchema schema, FeatureVocabulary vocabulary, TextPairOptions options)
+        : this(schema, vocabulary, BertWordPieceTokenizer.Load(options.VocabPath
+            ?? throw new ArgumentException("TextPairOptions.VocabPath must name the WordPiece vocabulary (or pass a loaded tokenizer).", nameof(options))), options)
     {
     }
 

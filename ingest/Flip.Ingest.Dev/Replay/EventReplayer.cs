@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using System.Diagnostics;
 using Confluent.Kafka;
 using Flip.FeatureStore.Events;
@@ -121,4 +122,4 @@ public sealed class EventReplayer
 }
 
 /// <summary>Some events could not be delivered to Kafka.</summary>
-public sealed class KafkaDeliveryException(string message) : Exception(message);
+public sealed class KafkaDeliveryException(string message) : EnvironmentException(message);

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Store;
 using Flip.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -41,10 +42,10 @@ public static class IngestHost
 
     /// <summary>
     /// Runs the host until it stops; returns 0, or 1 when the ingest worker stopped on a bug (already logged with its
-    /// stack trace). An environment error (<see cref="IngestWorker.IsEnvironmentError"/>: store folder not usable, disk
-    /// full, Kafka unreachable within <see cref="IngestOptions.ClusterWaitTimeout"/>, metrics port busy) is thrown as an
-    /// <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> whose message is one line naming the cause,
-    /// at start or when the worker stops on it.
+    /// stack trace). Bad input or an environment error (<see cref="ErrorPolicy.IsUserOrEnvironment"/>: bad settings, store
+    /// folder not usable, disk full, Kafka unreachable within <see cref="IngestOptions.ClusterWaitTimeout"/>, metrics port
+    /// busy) is thrown, with a one-line message naming the cause, at start or when the worker stops on it; the caller
+    /// applies <see cref="ErrorPolicy"/>.
     /// </summary>
     public static async Task<int> RunAsync(IHost host, CancellationToken cancellationToken = default)
     {
@@ -53,7 +54,7 @@ public static class IngestHost
         await host.RunAsync(cancellationToken);
         if (worker?.ExecuteTask is not { IsFaulted: true } failed) return 0;
         var error = failed.Exception!.GetBaseException();
-        if (IngestWorker.IsEnvironmentError(error)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        if (ErrorPolicy.IsUserOrEnvironment(error)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
         return 1;
     }
 

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Events;
 
 namespace Flip.Ingest.Worker;
@@ -115,14 +116,14 @@ public sealed class IngestOptions
 
     internal void Validate()
     {
-        if (FlushMessages < 1) throw new ArgumentOutOfRangeException(nameof(FlushMessages), "Ingest:FlushMessages must be at least 1.");
-        if (FlushInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(FlushInterval), "Ingest:FlushInterval must be positive.");
-        if (Writers < 1) throw new ArgumentOutOfRangeException(nameof(Writers), "Ingest:Writers must be at least 1.");
-        if (SessionTimeoutMs < 1000) throw new ArgumentOutOfRangeException(nameof(SessionTimeoutMs), "Ingest:SessionTimeoutMs must be at least 1000.");
-        if (MetricsPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(MetricsPort), "Ingest:MetricsPort must be 0-65535.");
-        if (string.IsNullOrWhiteSpace(MetricsBindAddress)) throw new ArgumentException("Ingest:MetricsBindAddress must not be empty (127.0.0.1, + for all interfaces).", nameof(MetricsBindAddress));
-        if (ClusterWaitTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ClusterWaitTimeout), "Ingest:ClusterWaitTimeout must be positive.");
-        if (DeduplicationWindow < 0) throw new ArgumentOutOfRangeException(nameof(DeduplicationWindow), "Ingest:DeduplicationWindow must not be negative (0 = off).");
-        if (DeadLetterMaxPayloadBytes < 0) throw new ArgumentOutOfRangeException(nameof(DeadLetterMaxPayloadBytes), "Ingest:DeadLetterMaxPayloadBytes must not be negative.");
+        if (FlushMessages < 1) throw new UserInputException("Ingest:FlushMessages must be at least 1.");
+        if (FlushInterval <= TimeSpan.Zero) throw new UserInputException("Ingest:FlushInterval must be positive.");
+        if (Writers < 1) throw new UserInputException("Ingest:Writers must be at least 1.");
+        if (SessionTimeoutMs < 1000) throw new UserInputException("Ingest:SessionTimeoutMs must be at least 1000.");
+        if (MetricsPort is < 0 or > 65535) throw new UserInputException("Ingest:MetricsPort must be 0-65535.");
+        if (string.IsNullOrWhiteSpace(MetricsBindAddress)) throw new UserInputException("Ingest:MetricsBindAddress must not be empty (127.0.0.1, + for all interfaces).");
+        if (ClusterWaitTimeout <= TimeSpan.Zero) throw new UserInputException("Ingest:ClusterWaitTimeout must be positive.");
+        if (DeduplicationWindow < 0) throw new UserInputException("Ingest:DeduplicationWindow must not be negative (0 = off).");
+        if (DeadLetterMaxPayloadBytes < 0) throw new UserInputException("Ingest:DeadLetterMaxPayloadBytes must not be negative.");
     }
 }

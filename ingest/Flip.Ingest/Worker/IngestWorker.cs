@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Confluent.Kafka;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Readers;
@@ -179,7 +180,7 @@ public sealed class IngestWorker : BackgroundService
         {
             // Nothing uncommitted is lost: a restart consumes it again (see the class remarks).
             rebalance.Failed = true;
-            if (IsEnvironmentError(ex)) _log.LogCritical("Ingest stopped: {Message}", ex.Message);
+            if (ErrorPolicy.IsUserOrEnvironment(ex)) _log.LogCritical("Ingest stopped: {Message}", ex.Message);
             else _log.LogCritical(ex, "Ingest stopped: {Message}", ex.Message);
             throw;
         }
@@ -189,9 +190,6 @@ public sealed class IngestWorker : BackgroundService
             writers.Dispose();
         }
     }
-
-    /// <summary>An error with a clear outside cause (disk full, permissions, Kafka unreachable), shown as one line without a stack trace.</summary>
-    public static bool IsEnvironmentError(Exception e) => e is IOException or UnauthorizedAccessException;
 
     private ConsumerConfig ConsumerConfig() => _kafka.Apply(new ConsumerConfig
     {

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Schema;
 using Flip.FeatureStore.Readers;
 
@@ -19,7 +20,7 @@ public sealed class DatasetCatalogTests
     {
         foreach (var name in DatasetCatalog.Names) Assert.Equal(name, DatasetCatalog.Schema(name).Name);
         Assert.Same(MovieLens1MReader.Schema, DatasetCatalog.Schema("MovieLens-1M"));
-        Assert.Throws<ArgumentException>(() => DatasetCatalog.Schema("movielens-20m"));
+        Assert.Throws<UserInputException>(() => DatasetCatalog.Schema("movielens-20m"));
         Assert.Throws<FileNotFoundException>(() => DatasetCatalog.Schema("/no/such/schema.json"));
 
         using var dir = new FixtureFolder().Write("s.json",
@@ -34,7 +35,7 @@ public sealed class DatasetCatalogTests
     [Fact]
     public void An_unknown_name_lists_the_valid_ones()
     {
-        var e = Assert.Throws<ArgumentException>(() => DatasetCatalog.Open("movielens-20m", "."));
+        var e = Assert.Throws<UserInputException>(() => DatasetCatalog.Open("movielens-20m", "."));
         Assert.Contains("'movielens-20m'", e.Message);
         foreach (var name in DatasetCatalog.Names) Assert.Contains(name, e.Message);
         Assert.Contains(".json", e.Message);

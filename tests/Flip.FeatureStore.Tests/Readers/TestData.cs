@@ -5,18 +5,11 @@ namespace Flip.FeatureStore.Tests.Readers;
 /// <summary>Paths to the shared real datasets and scratch folders for fixtures.</summary>
 internal static class TestData
 {
-    /// <summary>The folder holding Flip.Streaming.sln, found by walking up from the test binaries.</summary>
-    public static string RepoRoot { get; } = FindRepoRoot();
+    /// <summary>The repository root (<see cref="RepoPaths.Root"/>).</summary>
+    public static string RepoRoot => RepoPaths.Root;
 
     /// <summary>A dataset folder under ../shared/datasets (the repo is cloned beside shared/).</summary>
-    public static string SharedDataset(string name) => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "datasets", name));
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Flip.Streaming.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Flip.Streaming.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string SharedDataset(string name) => RepoPaths.Shared("datasets", name);
 }
 
 /// <summary>A temporary folder of fixture files, deleted on dispose.</summary>

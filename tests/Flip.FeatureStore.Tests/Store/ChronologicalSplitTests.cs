@@ -1,54 +1,51 @@
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Store;
 
 namespace Flip.FeatureStore.Tests.Store;
 
+/// <summary>The one split (trainer rounding: floors of the test and validation cuts), merged from the two earlier ones' tests.</summary>
 public class ChronologicalSplitTests
 {
     [Theory]
-    [InlineData(10, 0.9, 9)]
-    [InlineData(360_434, 0.9, 324_390)] // MovieLens-1M subset after the label rule: floor(324,390.6)
-    [InlineData(1, 0.9, 0)]
-    [InlineData(0, 0.9, 0)]
-    [InlineData(7, 0.5, 3)]
-    [InlineData(100, 0.8, 80)]
-    public void Train_is_the_floor_of_count_times_fraction(int count, double fraction, int expectedTrain)
+    [InlineData(1000, 810, 90, 100)]
+    [InlineData(360_434, 291_951, 32_439, 36_044)] // MovieLens-1M after the label rule: floor(324,390.6) = 324,390 before test
+    [InlineData(20, 17, 1, 2)]
+    [InlineData(100, 81, 9, 10)]
+    public void Test_is_the_rest_after_the_floor_and_validation_the_floor_of_the_train_part(int total, int train, int validation, int test)
     {
-        var items = Enumerable.Range(0, count).ToArray();
-        var (train, test) = ChronologicalSplit.Split(items, fraction);
-        Assert.Equal(expectedTrain, train.Count);
-        Assert.Equal(count - expectedTrain, test.Count);
-        Assert.Equal(expectedTrain, ChronologicalSplit.TrainCount(count, fraction));
+        Assert.Equal(new ChronologicalSplit(train, validation, test), ChronologicalSplit.Of(total, 0.1, 0.1));
+        Assert.Equal(ChronologicalSplit.Of(total, 0.1, 0.1), ChronologicalSplit.Paper(total));
     }
 
     [Fact]
-    public void Train_is_the_beginning_and_test_the_end_in_order()
+    public void Test_is_the_latest_ten_percent_and_validation_the_end_of_train()
     {
-        var items = Enumerable.Range(100, 20).ToList();
-        var (train, test) = ChronologicalSplit.Split(items, ChronologicalSplit.PaperTrainFraction);
-        Assert.Equal(Enumerable.Range(100, 18), train);
+        var split = ChronologicalSplit.Of(1000, testFraction: 0.1, validationFraction: 0.1);
+        var (train, validation, test) = split.Apply(Enumerable.Range(0, 1000).ToArray());
+        Assert.Equal(Enumerable.Range(0, 810), train);
+        Assert.Equal(Enumerable.Range(810, 90), validation);
+        Assert.Equal(Enumerable.Range(900, 100), test);
+        Assert.Equal(900, split.TrainAllCount);
+        Assert.Equal(1000, split.Total);
+    }
+
+    [Fact]
+    public void Parts_keep_the_order_of_a_list()
+    {
+        var (train, validation, test) = ChronologicalSplit.Paper(20).Apply(Enumerable.Range(100, 20).ToList());
+        Assert.Equal(Enumerable.Range(100, 17), train);
+        Assert.Equal([117], validation);
         Assert.Equal([118, 119], test);
     }
 
-    [Fact]
-    public void Validation_is_carved_from_the_end_of_train()
-    {
-        var (train, test) = ChronologicalSplit.Split(Enumerable.Range(0, 1000).ToArray(), 0.9);
-        var (fit, validation) = ChronologicalSplit.ValidationFromEnd(train, 0.1);
-        Assert.Equal(Enumerable.Range(0, 810), fit);
-        Assert.Equal(Enumerable.Range(810, 90), validation);
-        Assert.Equal(Enumerable.Range(900, 100), test);
-    }
-
     [Theory]
-    [InlineData(10, 0.1, 1)]
-    [InlineData(9, 0.1, 1)]   // ceil(0.9): a small share never leaves validation empty
-    [InlineData(0, 0.1, 0)]
-    [InlineData(20, 0.25, 5)]
-    public void Validation_size_is_count_minus_floor_of_the_rest(int count, double fraction, int expectedValidation)
+    [InlineData(5)]
+    [InlineData(10)] // floor(9 * 0.1) = 0: no validation sample
+    [InlineData(0)]
+    public void Too_few_samples_are_bad_input(int total)
     {
-        var (fit, validation) = ChronologicalSplit.ValidationFromEnd(Enumerable.Range(0, count).ToList(), fraction);
-        Assert.Equal(expectedValidation, validation.Count);
-        Assert.Equal(count - expectedValidation, fit.Count);
+        var e = Assert.Throws<UserInputException>(() => ChronologicalSplit.Of(total, 0.1, 0.1));
+        Assert.Contains($"{total} samples are too few", e.Message);
     }
 
     [Theory]
@@ -59,8 +56,13 @@ public class ChronologicalSplitTests
     [InlineData(double.NaN)]
     public void Fractions_outside_the_open_unit_interval_are_refused(double fraction)
     {
-        var items = new[] { 1, 2, 3 };
-        Assert.Throws<ArgumentOutOfRangeException>(() => ChronologicalSplit.Split(items, fraction));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ChronologicalSplit.ValidationFromEnd(items, fraction));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ChronologicalSplit.Of(1000, fraction, 0.1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ChronologicalSplit.Of(1000, 0.1, fraction));
+    }
+
+    [Fact]
+    public void Applying_to_a_different_count_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => ChronologicalSplit.Paper(1000).Apply(new int[999]));
     }
 }

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Schema;
 using Flip.FeatureStore.Store;
@@ -322,8 +323,8 @@ public sealed class ParquetEventStoreTests : IDisposable
     [Fact]
     public void Invalid_options_are_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => Open(new ParquetStoreOptions { RowGroupSize = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Open(new ParquetStoreOptions { Parallelism = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Open(new ParquetStoreOptions { StaleTempFileAge = TimeSpan.FromSeconds(-1) }));
+        Assert.Throws<UserInputException>(() => Open(new ParquetStoreOptions { RowGroupSize = 0 }));
+        Assert.Throws<UserInputException>(() => Open(new ParquetStoreOptions { Parallelism = 0 }));
+        Assert.Throws<UserInputException>(() => Open(new ParquetStoreOptions { StaleTempFileAge = TimeSpan.FromSeconds(-1) }));
     }
 }

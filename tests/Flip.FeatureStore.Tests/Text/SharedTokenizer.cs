@@ -8,7 +8,7 @@ internal static class SharedTokenizer
 {
     private static readonly Lazy<BertWordPieceTokenizer> Loaded = new(() => BertWordPieceTokenizer.Load(VocabPath));
 
-    public static string VocabPath => Path.GetFullPath(Path.Combine(TestData.RepoRoot, "..", "shared", "plm", "bert-base-uncased-vocab.txt"));
+    public static string VocabPath => RepoPaths.BertVocab;
 
     public static BertWordPieceTokenizer Instance => Loaded.Value;
 

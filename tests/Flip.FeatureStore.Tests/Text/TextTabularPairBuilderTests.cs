@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Text;
 using Flip.FeatureStore.Vocabulary;
@@ -118,7 +119,7 @@ public class TextTabularPairBuilderTests
     [Fact]
     public void MaxLengthBelowThreeIsRejected()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => Builder([], maxLength: 2));
+        Assert.Throws<UserInputException>(() => Builder([], maxLength: 2));
     }
 
     [Fact]

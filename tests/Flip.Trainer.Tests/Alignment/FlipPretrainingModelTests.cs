@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.Trainer.Alignment;
 using Flip.Trainer.Tests.Plm;
 using TorchSharp;
@@ -195,7 +196,7 @@ public sealed class FlipPretrainingModelTests
     {
         Assert.Equal(FlipAblation.WithoutMlmAndMtm, FlipObjectives.Parse("no-mlm-mtm"));
         Assert.Equal(FlipAblation.WithoutJointReconstruction, FlipObjectives.Parse("NO-JOINT"));
-        var e = Assert.Throws<ArgumentException>(() => FlipObjectives.Parse("w/o"));
+        var e = Assert.Throws<UserInputException>(() => FlipObjectives.Parse("w/o"));
         Assert.Contains("no-mlm", e.Message);
     }
 

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Store;
 using Flip.FeatureStore.Text;
 using Flip.FeatureStore.Vocabulary;
 using Flip.Trainer.Experiments;

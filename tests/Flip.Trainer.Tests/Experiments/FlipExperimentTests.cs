@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Store;
 using Flip.Trainer.Experiments;
 using Flip.Trainer.Training;
 

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.Trainer.IdModels;
 using Flip.Trainer.Training;
 using static TorchSharp.torch;
@@ -88,7 +89,7 @@ public class ModelZooTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public void UnknownNameIsRefusedWithTheKnownNames()
     {
-        var e = Assert.Throws<ArgumentException>(() => CtrModelFactory.Create("lr", 10, 2));
+        var e = Assert.Throws<UserInputException>(() => CtrModelFactory.Create("lr", 10, 2));
         Assert.Contains("dcnv2", e.Message);
     }
 

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Store;
 using Flip.Trainer.Training;
 
 namespace Flip.Trainer.Tests.Training;

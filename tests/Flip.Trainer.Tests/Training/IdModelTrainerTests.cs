@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Store;
 using Flip.Trainer.IdModels;
 using Flip.Trainer.Training;
 

@@ -7,13 +7,7 @@ namespace Flip.Trainer.Tests.Training;
 /// <summary>The offline protocol on the real MovieLens-1M subset (../shared/datasets, present in CI), kept small to stay fast.</summary>
 public class RealDataExperimentTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static string DatasetPath(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Flip.Streaming.sln"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        return Path.Combine(dir.FullName, "..", "shared", "datasets", name);
-    }
+    private static string DatasetPath(string name) => RepoPaths.Shared("datasets", name);
 
     [Fact]
     public void DcnV2LearnsOnTheFirstMovieLensEvents()

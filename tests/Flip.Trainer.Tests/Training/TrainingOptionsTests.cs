@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.Trainer.IdModels;
 using Flip.Trainer.Training;
 using static TorchSharp.torch;
@@ -44,9 +45,9 @@ public class TrainingOptionsTests
     [Fact]
     public void InvalidSettingsAreRefusedByName()
     {
-        Assert.Contains("BatchSize", Assert.Throws<ArgumentException>(() => new IdModelTrainer(new IdTrainingOptions { BatchSize = 0 })).Message);
-        Assert.Contains("Patience", Assert.Throws<ArgumentException>(() => new IdTrainingOptions { Patience = 0 }.Validate()).Message);
-        Assert.Contains("AutoInt.Heads", Assert.Throws<ArgumentException>(() => CtrModelFactory.Create("autoint", 10, 3, new IdModelOptions { EmbeddingSize = 10, AutoInt = { Heads = 3 } })).Message);
+        Assert.Contains("BatchSize", Assert.Throws<UserInputException>(() => new IdModelTrainer(new IdTrainingOptions { BatchSize = 0 })).Message);
+        Assert.Contains("Patience", Assert.Throws<UserInputException>(() => new IdTrainingOptions { Patience = 0 }.Validate()).Message);
+        Assert.Contains("AutoInt.Heads", Assert.Throws<UserInputException>(() => CtrModelFactory.Create("autoint", 10, 3, new IdModelOptions { EmbeddingSize = 10, AutoInt = { Heads = 3 } })).Message);
     }
 
     [Fact]

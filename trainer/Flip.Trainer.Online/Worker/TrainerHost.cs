@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Store;
 using Flip.Hosting;
 using Flip.Registry;
@@ -72,10 +73,10 @@ public static class TrainerHost
             probe.Validate();
             host = builder.Build();
         }
-        catch (Exception e) when (e is TrainerConfigurationException or InvalidOperationException or FormatException)
+        catch (Exception e) when (ErrorPolicy.IsUserOrEnvironment(e))
         {
-            error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
-            return 2;
+            error.WriteLine(ErrorPolicy.Classify(e).Message);
+            return ErrorPolicy.UserError;
         }
         using (host)
         {
@@ -84,17 +85,17 @@ public static class TrainerHost
             {
                 await host.RunAsync(cancellationToken);
             }
-            catch (IOException e)
+            catch (Exception e) when (ErrorPolicy.IsUserOrEnvironment(e))
             {
-                error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
-                return 2;
+                error.WriteLine(ErrorPolicy.Classify(e).Message);
+                return ErrorPolicy.UserError;
             }
             if (worker.ConfigurationError is { } message)
             {
                 error.WriteLine($"error: {message}");
-                return 2;
+                return ErrorPolicy.UserError;
             }
-            return worker.ExecuteTask is { IsFaulted: true } ? 1 : 0;
+            return worker.ExecuteTask is { IsFaulted: true } ? ErrorPolicy.Bug : 0;
         }
     }
 }

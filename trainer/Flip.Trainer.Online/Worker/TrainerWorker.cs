@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.FeatureStore.Store;
 using Flip.Hosting;
 using Flip.Registry;
@@ -37,7 +38,7 @@ public sealed class TrainerWorker(
             using var trainer = new OnlineTrainer(o, store, registry, metrics, announcer, log);
             await trainer.RunAsync(stoppingToken);
         }
-        catch (Exception e) when (IsEnvironmentError(e))
+        catch (Exception e) when (ErrorPolicy.IsUserOrEnvironment(e))
         {
             ConfigurationError = e.Message.ReplaceLineEndings(" ");
             log.LogError("{Error}", ConfigurationError);
@@ -47,11 +48,6 @@ public sealed class TrainerWorker(
             if (!stoppingToken.IsCancellationRequested) lifetime.StopApplication();
         }
     }
-
-    /// <summary>Bad settings, a store or registry folder that cannot be read or written: one line, exit 2 (not a bug).</summary>
-    public static bool IsEnvironmentError(Exception e) =>
-        e is TrainerConfigurationException or UnauthorizedAccessException or DirectoryNotFoundException or StoreFormatException
-        || (e is IOException && e is not EndOfStreamException);
 
     /// <summary>
     /// The store with its own schema (<c>schema.json</c>, written by the ingest); a store without one (written before

@@ -1,3 +1,5 @@
+using Flip.FeatureStore.Errors;
+
 namespace Flip.Trainer.Alignment;
 
 /// <summary>The pretraining variants of the paper's Table 5.</summary>
@@ -50,5 +52,5 @@ public sealed record FlipObjectives(bool Mlm, bool Mtm, bool Icl, bool TokenLeve
 
     public static FlipAblation Parse(string name) =>
         Names.TryGetValue(name, out var a) ? a
-            : throw new ArgumentException($"unknown ablation '{name}' (expected one of: {string.Join(", ", Names.Keys)})");
+            : throw new UserInputException($"unknown ablation '{name}' (expected one of: {string.Join(", ", Names.Keys)})");
 }

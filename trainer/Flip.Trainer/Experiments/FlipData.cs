@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Store;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Schema;
 using Flip.FeatureStore.Text;

@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Store;
 using Flip.Trainer.Alignment;
 using Flip.Trainer.Training;
 

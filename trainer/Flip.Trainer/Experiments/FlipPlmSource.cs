@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using Flip.Trainer.Plm;
 using Flip.Trainer.Plm.Import;
 using TorchSharp;
@@ -26,7 +27,7 @@ public sealed record FlipPlmSource(string? Folder, string VocabPath, string? Sha
         var shape = BertConfig.Shape(Shape);
         if (Layers is { } k)
         {
-            if (k < 1 || k > shape.NumHiddenLayers) throw new ArgumentException($"--plm-layers must be between 1 and the shape's {shape.NumHiddenLayers} layers (got {k})");
+            if (k < 1 || k > shape.NumHiddenLayers) throw new UserInputException($"--plm-layers must be between 1 and the shape's {shape.NumHiddenLayers} layers (got {k})");
             shape = shape with { NumHiddenLayers = k };
         }
         return BertCheckpoint.CreateDefault(VocabPath, device, shape);

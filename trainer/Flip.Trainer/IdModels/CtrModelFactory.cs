@@ -1,3 +1,5 @@
+using Flip.FeatureStore.Errors;
+
 namespace Flip.Trainer.IdModels;
 
 /// <summary>Builds an ID-based CTR model by its short name.</summary>
@@ -21,12 +23,12 @@ public static class CtrModelFactory
 
     /// <summary>
     /// Creates the model <paramref name="name"/> over a shared table of <paramref name="numFeatures"/> ids and
-    /// <paramref name="numFields"/> fields. Unknown names throw <see cref="ArgumentException"/> listing the known ones.
+    /// <paramref name="numFields"/> fields. Unknown names throw <see cref="UserInputException"/> listing the known ones.
     /// </summary>
     public static CtrModel Create(string name, int numFeatures, int numFields, IdModelOptions? options = null)
     {
         if (!Builders.TryGetValue(name, out var build))
-            throw new ArgumentException($"Unknown ID model '{name}'. Known models: {string.Join(", ", Names)}.", nameof(name));
+            throw new UserInputException($"Unknown ID model '{name}'. Known models: {string.Join(", ", Names)}.");
         return build(numFeatures, numFields, options ?? new IdModelOptions());
     }
 }

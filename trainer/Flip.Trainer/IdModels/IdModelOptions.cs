@@ -1,3 +1,5 @@
+using Flip.FeatureStore.Errors;
+
 namespace Flip.Trainer.IdModels;
 
 /// <summary>
@@ -36,15 +38,15 @@ public sealed class IdModelOptions
     /// <summary>AutoInt settings.</summary>
     public AutoIntOptions AutoInt { get; set; } = new();
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    /// <summary>Throws <see cref="UserInputException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
-        if (EmbeddingSize < 1) throw new ArgumentException($"EmbeddingSize must be at least 1 (got {EmbeddingSize}).");
-        if (EmbeddingInitStd <= 0) throw new ArgumentException($"EmbeddingInitStd must be positive (got {EmbeddingInitStd}).");
-        if (HiddenUnits.Length == 0 || HiddenUnits.Any(u => u < 1)) throw new ArgumentException("HiddenUnits needs at least one layer, each at least 1 wide.");
-        if (Dropout is < 0 or >= 1) throw new ArgumentException($"Dropout must be in [0, 1) (got {Dropout}).");
+        if (EmbeddingSize < 1) throw new UserInputException($"EmbeddingSize must be at least 1 (got {EmbeddingSize}).");
+        if (EmbeddingInitStd <= 0) throw new UserInputException($"EmbeddingInitStd must be positive (got {EmbeddingInitStd}).");
+        if (HiddenUnits.Length == 0 || HiddenUnits.Any(u => u < 1)) throw new UserInputException("HiddenUnits needs at least one layer, each at least 1 wide.");
+        if (Dropout is < 0 or >= 1) throw new UserInputException($"Dropout must be in [0, 1) (got {Dropout}).");
         if (AutoInt.Heads < 1 || EmbeddingSize % AutoInt.Heads != 0)
-            throw new ArgumentException($"AutoInt.Heads ({AutoInt.Heads}) must divide EmbeddingSize ({EmbeddingSize}).");
+            throw new UserInputException($"AutoInt.Heads ({AutoInt.Heads}) must divide EmbeddingSize ({EmbeddingSize}).");
     }
 }
 

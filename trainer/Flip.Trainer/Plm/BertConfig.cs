@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -34,7 +35,7 @@ public sealed record BertConfig
         "tinybert" => TinyBert,
         "bert-tiny" => BertTiny,
         "bert-base" => new BertConfig(),
-        _ => throw new ArgumentException($"unknown PLM shape '{name}' (expected tinybert, bert-tiny or bert-base)"),
+        _ => throw new UserInputException($"unknown PLM shape '{name}' (expected tinybert, bert-tiny or bert-base)"),
     };
 
     [JsonIgnore]

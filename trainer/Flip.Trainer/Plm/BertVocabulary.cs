@@ -1,3 +1,5 @@
+using Flip.FeatureStore.Text;
+
 namespace Flip.Trainer.Plm;
 
 /// <summary>A WordPiece vocab.txt (one token a line, id = line number) and the special ids FLIP needs.</summary>
@@ -30,13 +32,7 @@ public sealed class BertVocabulary
 
     public int? IdOf(string token) => _ids.TryGetValue(token, out var id) ? id : null;
 
-    public static BertVocabulary Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"BERT vocabulary not found: {path}", path);
-        var tokens = File.ReadAllLines(path).Select(l => l.TrimEnd('\r')).ToList();
-        while (tokens.Count > 0 && tokens[^1].Length == 0) tokens.RemoveAt(tokens.Count - 1);
-        return new BertVocabulary(tokens, path);
-    }
+    public static BertVocabulary Load(string path) => new(WordPieceVocabFile.ReadTokens(path), path);
 
     public void Save(string path) => File.WriteAllLines(path, Tokens);
 

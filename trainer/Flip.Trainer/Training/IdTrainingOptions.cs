@@ -1,3 +1,6 @@
+using Flip.FeatureStore.Errors;
+using Flip.FeatureStore.Store;
+
 namespace Flip.Trainer.Training;
 
 /// <summary>How an ID model is trained offline (section <c>IdTraining</c>).</summary>
@@ -28,10 +31,10 @@ public sealed class IdTrainingOptions
     public bool Shuffle { get; set; } = true;
 
     /// <summary>Share of all samples (the latest ones) held out as test. Default 0.1 (the paper's 90/10 split).</summary>
-    public double TestFraction { get; set; } = 0.1;
+    public double TestFraction { get; set; } = ChronologicalSplit.PaperTestFraction;
 
     /// <summary>Share of the train part (its latest samples) used for validation. Default 0.1.</summary>
-    public double ValidationFraction { get; set; } = 0.1;
+    public double ValidationFraction { get; set; } = ChronologicalSplit.DefaultValidationFraction;
 
     /// <summary>Torch intra-op threads. Default 2 (the build machine's cores).</summary>
     public int Threads { get; set; } = 2;
@@ -39,16 +42,16 @@ public sealed class IdTrainingOptions
     /// <summary>Batches prepared ahead by the producer thread. Default 4.</summary>
     public int PrefetchBatches { get; set; } = 4;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    /// <summary>Throws <see cref="UserInputException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
-        if (LearningRate <= 0) throw new ArgumentException($"LearningRate must be positive (got {LearningRate}).");
-        if (BatchSize < 1) throw new ArgumentException($"BatchSize must be at least 1 (got {BatchSize}).");
-        if (EvaluationBatchSize < 1) throw new ArgumentException($"EvaluationBatchSize must be at least 1 (got {EvaluationBatchSize}).");
-        if (MaxEpochs < 1) throw new ArgumentException($"MaxEpochs must be at least 1 (got {MaxEpochs}).");
-        if (Patience < 1) throw new ArgumentException($"Patience must be at least 1 (got {Patience}).");
-        if (EmbeddingL2 < 0) throw new ArgumentException($"EmbeddingL2 must not be negative (got {EmbeddingL2}).");
-        if (Threads < 1) throw new ArgumentException($"Threads must be at least 1 (got {Threads}).");
-        if (PrefetchBatches < 1) throw new ArgumentException($"PrefetchBatches must be at least 1 (got {PrefetchBatches}).");
+        if (LearningRate <= 0) throw new UserInputException($"LearningRate must be positive (got {LearningRate}).");
+        if (BatchSize < 1) throw new UserInputException($"BatchSize must be at least 1 (got {BatchSize}).");
+        if (EvaluationBatchSize < 1) throw new UserInputException($"EvaluationBatchSize must be at least 1 (got {EvaluationBatchSize}).");
+        if (MaxEpochs < 1) throw new UserInputException($"MaxEpochs must be at least 1 (got {MaxEpochs}).");
+        if (Patience < 1) throw new UserInputException($"Patience must be at least 1 (got {Patience}).");
+        if (EmbeddingL2 < 0) throw new UserInputException($"EmbeddingL2 must not be negative (got {EmbeddingL2}).");
+        if (Threads < 1) throw new UserInputException($"Threads must be at least 1 (got {Threads}).");
+        if (PrefetchBatches < 1) throw new UserInputException($"PrefetchBatches must be at least 1 (got {PrefetchBatches}).");
     }
 }

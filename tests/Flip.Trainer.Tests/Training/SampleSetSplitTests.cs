@@ -1,8 +1,9 @@
+using Flip.FeatureStore.Store;
 using Flip.Trainer.Training;
 
 namespace Flip.Trainer.Tests.Training;
 
-public class ChronologicalSplitTests
+public class SampleSetSplitTests
 {
     [Fact]
     public void TestIsTheLatestTenPercentAndValidationTheEndOfTrain()
@@ -21,8 +22,9 @@ public class ChronologicalSplitTests
     }
 
     [Fact]
-    public void TooFewSamplesAreRefused()
+    public void ASplitForAnotherCountIsRefused()
     {
-        Assert.Throws<ArgumentException>(() => ChronologicalSplit.Of(5, 0.1, 0.1));
+        var samples = new SampleSet(new int[999], new float[999], 1);
+        Assert.Throws<ArgumentException>(() => ChronologicalSplit.Paper(1000).Apply(samples));
     }
 }
