@@ -21,9 +21,10 @@ internal static class BenchScorerCommand
         var swapEvery = new Option<double>("--swap-every") { Description = "Seconds between publishes in the swap step (default 5)", DefaultValueFactory = _ => 5 };
         var noFloor = new Option<bool>("--no-floor") { Description = "Skip the constant endpoint (HTTP floor) steps" };
         var plm = new Option<string>("--plm-shape") { Description = "PLM shape for --kind flip: tinybert or bert-tiny (default tinybert)", DefaultValueFactory = _ => "tinybert" };
+        var vocab = PairCliOptions.Vocab();
         var batchDelay = new Option<double>("--max-batch-delay-ms") { Description = "Scorer:MaxBatchDelay in ms (default 5)", DefaultValueFactory = _ => 5 };
         var cmd = new Command("scorer", "Open-loop HTTP load on the scoring service (constant endpoint as the HTTP floor, each rate, then a swap every few seconds)");
-        foreach (var o in new Option[] { path, kind, rates, seconds, swapRate, swapEvery, noFloor, plm, batchDelay, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { path, kind, rates, seconds, swapRate, swapEvery, noFloor, plm, vocab, batchDelay, json }) cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
             var console = CliConsole.Error();
@@ -38,6 +39,7 @@ internal static class BenchScorerCommand
                 SwapEvery = TimeSpan.FromSeconds(parse.GetValue(swapEvery)),
                 ConstantFloor = !parse.GetValue(noFloor),
                 PlmShape = parse.GetValue(plm)!,
+                VocabPath = PairCliOptions.ResolveVocab(parse.GetValue(vocab)!),
                 MaxBatchDelay = TimeSpan.FromMilliseconds(parse.GetValue(batchDelay)),
                 // The server is this CLI's own `serve` command, in its own process.
                 ServerFileName = Environment.ProcessPath!,

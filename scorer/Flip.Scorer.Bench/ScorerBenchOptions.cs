@@ -30,8 +30,8 @@ public sealed class ScorerBenchOptions
     /// <summary>PLM shape for kind flip: tinybert (4 layers, 312 hidden; the project's default PLM shape) or bert-tiny. Default tinybert.</summary>
     public string PlmShape { get; set; } = "tinybert";
 
-    /// <summary>BERT WordPiece vocabulary for kind flip. Default ../shared/plm/bert-base-uncased-vocab.txt.</summary>
-    public string VocabPath { get; set; } = "../shared/plm/bert-base-uncased-vocab.txt";
+    /// <summary>BERT WordPiece vocabulary for kind flip; no default (the data lives outside the repository: the CLI passes --vocab).</summary>
+    public string? VocabPath { get; set; }
 
     /// <summary>Scorer micro-batching for PLM kinds. Defaults: the service's (5 ms, 64).</summary>
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(5);

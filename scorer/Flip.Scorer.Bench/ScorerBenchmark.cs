@@ -122,7 +122,7 @@ public sealed class ScorerBenchmark(ScorerBenchOptions options)
             case ModelKinds.FlipId:
             case ModelKinds.Flip:
             {
-                var plm = BertCheckpoint.CreateDefault(options.VocabPath, shape: BertConfig.Shape(options.PlmShape));
+                var plm = BertCheckpoint.CreateDefault(options.VocabPath ?? throw new ArgumentException("ScorerBenchOptions.VocabPath is required for kind flip.", nameof(options)), shape: BertConfig.Shape(options.PlmShape));
                 var flip = new FlipFinetuneModel(plm.Model, new CtrModelIdEncoder(model), FlipFinetuneMode.Flip);
                 flip.eval();
                 string kind = options.Kind;
