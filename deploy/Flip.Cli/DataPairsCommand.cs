@@ -36,13 +36,13 @@ internal static class DataPairsCommand
     private static int Run(string dataset, DirectoryInfo path, int? limit, bool asJson, int maxLength, string vocabPath)
     {
         var err = CliConsole.Error();
+        var tokenizer = BertWordPieceTokenizer.Load(PairCliOptions.ResolveVocab(vocabPath)); // a missing file fails before the dataset is read
         var reader = DatasetCatalog.Open(dataset, path.FullName);
         var sw = Stopwatch.StartNew();
         var events = err.Status().Start($"Reading {Markup.Escape(dataset)}...", _ => reader.ReadEvents().ToList());
         // Feature ids come from a vocabulary over the whole dataset, as training would build it.
         var vocabulary = FeatureVocabulary.Build(reader.Schema, events);
-        var builder = new TextTabularPairBuilder(reader.Schema, vocabulary,
-            new TextPairOptions { MaxLength = maxLength, VocabPath = PairCliOptions.ResolveVocab(vocabPath) });
+        var builder = new TextTabularPairBuilder(reader.Schema, vocabulary, tokenizer, new TextPairOptions { MaxLength = maxLength });
         var views = events.Take(limit ?? events.Count).Select(e => PairView.Of(builder, e)).ToList();
         err.MarkupLine($"[grey]{events.Count:N0} events read and {vocabulary.Count:N0} feature ids built in {sw.Elapsed.TotalSeconds:0.0} s; max length {maxLength}.[/]");
 
