@@ -1,3 +1,4 @@
+using Flip.FeatureStore.Errors;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -85,7 +86,7 @@ public static class DemoWorkers
         {
             return new DemoWorker("scorer", ScorerApp.Build(null, configuration));
         }
-        catch (ArgumentException e)
+        catch (UserInputException e)
         {
             throw new DemoConfigurationException($"scorer: {e.Message}", e);
         }
