@@ -33,6 +33,7 @@ public sealed class OnlineTrainer : IDisposable
     private readonly Queue<(DateTime From, DateTime To, IReadOnlyList<ClickEvent> Events)> _replay = new();
     private readonly List<PrequentialScore> _recentScores = new();
     private readonly List<ClickEvent> _reservoir = new();
+    private readonly PretrainSchedule? _pretrain;
     private long _reservoirSeen;
     private Random? _reservoirRandom;
     private IOnlineLearner? _learner;
@@ -63,6 +64,7 @@ public sealed class OnlineTrainer : IDisposable
         // off on restart anyway, so syncing each one (thousands per backlog) would buy nothing.
         _evaluation = new EvaluationLog(Path.Combine(registry.Root, EvaluationLog.FileName), fsync: false);
         _predictions = string.IsNullOrWhiteSpace(options.PredictionsFile) ? null : new PredictionsLog(options.PredictionsFile);
+        _pretrain = options.PretrainSchedule is { } schedule ? new PretrainSchedule(schedule, options.PretrainWindow) : null;
     }
 
     /// <summary>Where the resume snapshots live: <c>Trainer:StateDirectory</c> or <c>&lt;registry&gt;/trainer-state</c>.</summary>
@@ -189,6 +191,7 @@ public sealed class OnlineTrainer : IDisposable
         _trainedSincePublish++;
         var newest = window.Events.Max(e => e.EventTime);
         if (_newestTrained is null || newest > _newestTrained) _newestTrained = newest;
+        bool pretrained = Pretrain(window, cancellationToken);
         _recentScores.Add(score);
         if (_recentScores.Count > 24) _recentScores.RemoveAt(0);
 
@@ -203,7 +206,8 @@ public sealed class OnlineTrainer : IDisposable
         UpdateRowMetrics();
 
         string? version = null;
-        if (PublishDue()) version = Publish(null, afterWindow: false);
+        // A re-aligned model is published (and the snapshot saved) at once: a pretraining run is in the snapshot or redone, never half-applied.
+        if (pretrained || PublishDue()) version = Publish(pretrained ? "pretrained" : null, afterWindow: false);
         _predictions?.Append(window.Index, window.Events, window.Logits);
         _evaluation.Append(new WindowEvaluation(window.Index, window.From, window.To, score.Count, score.Auc, score.Logloss, score.Calibration, version)
         {
@@ -211,6 +215,26 @@ public sealed class OnlineTrainer : IDisposable
             Kind = learner.Kind,
         });
         if (version is not null) SaveState();
+    }
+
+    /// <summary>
+    /// Periodic FLIP pretraining, blocking: once <c>Trainer:PretrainEvery</c> events (or event time) were trained since the
+    /// last run, the learner is pretrained in place on the most recent <c>Trainer:PretrainWindow</c> trained events.
+    /// </summary>
+    private bool Pretrain(PendingWindow window, CancellationToken cancellationToken)
+    {
+        if (_pretrain is null || _learner is not IPretrainableLearner learner) return false;
+        _pretrain.Add(window.From, window.To, window.Events);
+        if (!_pretrain.Due(_newestTrained!.Value)) return false;
+        var events = _pretrain.Recent();
+        var clock = Stopwatch.StartNew();
+        var report = learner.Pretrain(events, cancellationToken);
+        _pretrain.Ran(_newestTrained.Value);
+        _metrics.PretrainRuns.Inc();
+        _metrics.PretrainDuration.Observe(clock.Elapsed.TotalSeconds);
+        _log.LogInformation("Pretrained {Kind} on the latest {Events} events ({Steps} steps, {Seconds:F1} s, {Device}); finetuning goes on from the re-aligned model",
+            _learner.Kind, events.Count, report.Steps, clock.Elapsed.TotalSeconds, report.Device);
+        return true;
     }
 
     /// <summary>Vitter's algorithm R: every event trained so far is in the reservoir with the same probability.</summary>
@@ -308,6 +332,9 @@ public sealed class OnlineTrainer : IDisposable
             NewestTrainedEventUtc = _newestTrained,
             PublishedVersion = _publishedVersion,
             ReplayRanges = _replay.Select(r => new[] { r.From, r.To }).ToList(),
+            EventsSincePretrain = _pretrain?.EventsSince ?? 0,
+            LastPretrainUtc = _pretrain?.LastRunUtc,
+            PretrainRanges = _pretrain?.Ranges.Select(r => new[] { r.From, r.To }).ToList() ?? [],
             Seed = _options.Seed,
         };
         _stateStore.Save(checkpoint, folder =>
@@ -343,6 +370,8 @@ public sealed class OnlineTrainer : IDisposable
         foreach (var p in PendingWindow.LoadAll(Path.Combine(folder, TrainerStateStore.PendingFileName))) _pending.Enqueue(p);
         foreach (var range in checkpoint.ReplayRanges)
             _replay.Enqueue((range[0], range[1], _store.ReadRange(range[0], range[1]).ToList()));
+        _pretrain?.Restore(checkpoint.EventsSincePretrain, checkpoint.LastPretrainUtc,
+            checkpoint.PretrainRanges.Select(r => (r[0], r[1], (IReadOnlyList<ClickEvent>)_store.ReadRange(r[0], r[1]).ToList())));
         _evaluation.TruncateFrom(_trainedWindows);
         _predictions?.TruncateFrom(_trainedWindows);
         if (_publishedVersion is not null) _metrics.ModelVersion.Set(long.Parse(_publishedVersion, System.Globalization.CultureInfo.InvariantCulture));

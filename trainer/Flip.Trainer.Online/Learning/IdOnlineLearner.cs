@@ -84,17 +84,7 @@ public sealed class IdOnlineLearner : IOnlineLearner
     {
         var freed = Rows.Expire(now);
         if (freed.Count == 0) return;
-        using var noGrad = no_grad();
-        using var index = tensor(freed.Select(r => (long)r).ToArray());
-        foreach (var (name, weight) in RowTables(_model))
-        {
-            if (IsFeatureEmbedding(name))
-            {
-                using var fresh = normal(0, _options.IdModel.EmbeddingInitStd, [freed.Count, weight.shape[1]]);
-                weight.index_copy_(0, index, fresh);
-            }
-            else weight.index_fill_(0, index, 0);
-        }
+        CtrModelRows.Reinitialise(_model, freed, _options.IdModel.EmbeddingInitStd);
         _adam.ResetRows(freed, _model.NumFeatures);
     }
 
@@ -143,19 +133,7 @@ public sealed class IdOnlineLearner : IOnlineLearner
         var compact = CreateModel(vocabulary.Count);
         try
         {
-            using var noGrad = no_grad();
-            using var index = tensor(rowOfId.Select(r => (long)r).ToArray());
-            var rowTables = RowTables(_model).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
-            var target = compact.state_dict();
-            foreach (var (name, value) in _model.state_dict())
-            {
-                if (rowTables.Contains(name))
-                {
-                    using var rows = value.index_select(0, index);
-                    target[name].copy_(rows);
-                }
-                else target[name].copy_(value);
-            }
+            CtrModelRows.CopyCompacted(_model, compact, rowOfId);
             compact.eval();
             return new IdExport(compact, vocabulary, new IdTrainingOptions { LearningRate = _options.LearningRate, BatchSize = _options.BatchSize, Seed = _options.Seed, Threads = _options.Threads });
         }
@@ -191,20 +169,7 @@ public sealed class IdOnlineLearner : IOnlineLearner
         if (Rows.Capacity <= _model.NumFeatures) return;
         torch.manual_seed(_options.Seed + Rows.Capacity);
         var grown = CreateModel(Rows.Capacity);
-        using (no_grad())
-        {
-            var target = grown.state_dict();
-            foreach (var (name, value) in _model.state_dict())
-            {
-                var into = target[name];
-                if (into.shape.SequenceEqual(value.shape)) into.copy_(value);
-                else
-                {
-                    using var head = into.narrow(0, 0, value.shape[0]);
-                    head.copy_(value);
-                }
-            }
-        }
+        CtrModelRows.CopyGrowing(_model, grown);
         var old = _model;
         _model = grown;
         _adam.Bind(_model);
@@ -217,20 +182,6 @@ public sealed class IdOnlineLearner : IOnlineLearner
         model.eval();
         return model;
     }
-
-    /// <summary>Embedding weights indexed by feature row (the shared table, first-order weights): state-dict name and tensor.</summary>
-    private static List<(string Name, Tensor Weight)> RowTables(CtrModel model)
-    {
-        var tables = new List<(string, Tensor)>();
-        foreach (var (name, module) in model.named_modules())
-        {
-            if (module is TorchSharp.Modules.Embedding embedding && embedding.weight is { } w && w.shape[0] == model.NumFeatures)
-                tables.Add((name + ".weight", w));
-        }
-        return tables;
-    }
-
-    private static bool IsFeatureEmbedding(string name) => name.StartsWith("embedding.", StringComparison.Ordinal);
 
     private sealed class LearnerState
     {

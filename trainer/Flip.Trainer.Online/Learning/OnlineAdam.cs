@@ -14,13 +14,20 @@ public sealed class OnlineAdam : IDisposable
     private const double Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8;
     private readonly Dictionary<string, (Tensor M, Tensor V)> _state = new(StringComparer.Ordinal);
     private List<(string Name, Tensor Parameter)> _parameters = [];
+    private readonly Func<string, bool>? _trains;
+    private readonly Func<string, double>? _learningRateOf;
 
-    public OnlineAdam(nn.Module module, double learningRate)
+    /// <param name="trains">Which parameters (by name) the optimizer updates and keeps state for; null = every parameter that requires a gradient.</param>
+    /// <param name="learningRateOf">A parameter's own learning rate (e.g. a PLM's smaller one); null = <see cref="LearningRate"/> for all.</param>
+    public OnlineAdam(nn.Module module, double learningRate, Func<string, bool>? trains = null, Func<string, double>? learningRateOf = null)
     {
         LearningRate = learningRate;
+        _trains = trains;
+        _learningRateOf = learningRateOf;
         Bind(module);
     }
 
+    /// <summary>The learning rate of parameters without their own (see the constructor).</summary>
     public double LearningRate { get; set; }
 
     /// <summary>Steps taken (bias correction uses it).</summary>
@@ -32,7 +39,7 @@ public sealed class OnlineAdam : IDisposable
     /// </summary>
     public void Bind(nn.Module module)
     {
-        _parameters = module.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, (Tensor)p.parameter)).ToList();
+        _parameters = module.named_parameters().Where(p => p.parameter.requires_grad && (_trains is null || _trains(p.name))).Select(p => (p.name, (Tensor)p.parameter)).ToList();
         using var noGrad = no_grad();
         foreach (var (name, p) in _parameters)
         {
@@ -50,15 +57,19 @@ public sealed class OnlineAdam : IDisposable
         }
     }
 
-    /// <summary>Zeroes the moments of <paramref name="rows"/> in every parameter whose first dimension is <paramref name="tableRows"/>.</summary>
-    public void ResetRows(IReadOnlyList<int> rows, long tableRows)
+    /// <summary>
+    /// Zeroes the moments of <paramref name="rows"/> in every parameter whose first dimension is <paramref name="tableRows"/>
+    /// (and, with <paramref name="namePrefix"/>, whose name starts with it: a PLM table that happens to have as many rows is not touched).
+    /// </summary>
+    public void ResetRows(IReadOnlyList<int> rows, long tableRows, string? namePrefix = null)
     {
         if (rows.Count == 0) return;
         using var noGrad = no_grad();
-        using var index = tensor(rows.Select(r => (long)r).ToArray());
-        foreach (var (m, v) in _state.Values)
+        foreach (var (name, (m, v)) in _state)
         {
             if (m.dim() == 0 || m.shape[0] != tableRows) continue;
+            if (namePrefix is not null && !name.StartsWith(namePrefix, StringComparison.Ordinal)) continue;
+            using var index = tensor(rows.Select(r => (long)r).ToArray(), device: m.device);
             m.index_fill_(0, index, 0);
             v.index_fill_(0, index, 0);
         }
@@ -75,7 +86,6 @@ public sealed class OnlineAdam : IDisposable
         Step++;
         double bc1 = 1 - Math.Pow(Beta1, Step);
         double bc2 = 1 - Math.Pow(Beta2, Step);
-        double stepSize = LearningRate / bc1;
         double bc2Sqrt = Math.Sqrt(bc2);
         using var noGrad = no_grad();
         foreach (var (name, p) in _parameters)
@@ -83,6 +93,7 @@ public sealed class OnlineAdam : IDisposable
             var grad = p.grad;
             if (grad is null) continue;
             var (m, v) = _state[name];
+            double stepSize = (_learningRateOf?.Invoke(name) ?? LearningRate) / bc1;
             m.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
             v.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
             using var denominator = v.sqrt().div_(bc2Sqrt).add_(Epsilon);

@@ -12,8 +12,7 @@ public static class OnlineLearners
     public static IOnlineLearner Create(TrainerOptions options, DatasetSchema schema, string? stateDirectory)
     {
         string kind = options.Model.ToLowerInvariant();
-        if (ModelKinds.IsFlip(kind))
-            throw new TrainerConfigurationException($"Trainer:Model '{kind}' is not available in this build yet; use an ID-zoo model ({string.Join(", ", CtrModelFactory.Names)}).");
+        if (ModelKinds.IsFlip(kind)) return new FlipOnlineLearner(options, schema, stateDirectory);
         if (!CtrModelFactory.Names.Contains(kind))
             throw new TrainerConfigurationException($"Unknown Trainer:Model '{options.Model}'. Known: {string.Join(", ", CtrModelFactory.Names)}, {ModelKinds.FlipId}, {ModelKinds.Flip}, {ModelKinds.FlipPlm}.");
         return new IdOnlineLearner(options, schema, stateDirectory);

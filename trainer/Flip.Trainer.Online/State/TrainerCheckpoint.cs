@@ -36,9 +36,12 @@ public sealed class TrainerCheckpoint
     /// <summary>Ranges of the last trained windows, re-read into the replay buffer on resume.</summary>
     public List<DateTime[]> ReplayRanges { get; set; } = [];
 
-    /// <summary>Training steps of periodic pretraining: event count and event time of the last run.</summary>
+    /// <summary>Periodic pretraining: events trained since the last run, and the newest trained event time at the last run (or at the first window).</summary>
     public long EventsSincePretrain { get; set; }
     public DateTime? LastPretrainUtc { get; set; }
+
+    /// <summary>Ranges of the windows whose events the next pretraining run sees, re-read from the store on resume.</summary>
+    public List<DateTime[]> PretrainRanges { get; set; } = [];
 
     /// <summary>The seed the run started with (shuffles derive from it and the window index, so no RNG state is needed).</summary>
     public int Seed { get; set; }

@@ -10,20 +10,21 @@ public sealed record WindowSpec(TimeSpan? Span, int? Events)
 {
     public bool IsCount => Events is not null;
 
-    public static WindowSpec Parse(string text)
+    /// <param name="setting">The setting named in error messages.</param>
+    public static WindowSpec Parse(string text, string setting = "Trainer:Window")
     {
         var value = (text ?? "").Trim();
         if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long events))
         {
-            if (events is < 1 or > 100_000_000) throw new TrainerConfigurationException($"Trainer:Window '{text}': an event count must be 1-100,000,000.");
+            if (events is < 1 or > 100_000_000) throw new TrainerConfigurationException($"{setting} '{text}': an event count must be 1-100,000,000.");
             return new WindowSpec(null, (int)events);
         }
         if (TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span))
         {
-            if (span < TimeSpan.FromSeconds(1)) throw new TrainerConfigurationException($"Trainer:Window '{text}': a span must be at least one second.");
+            if (span < TimeSpan.FromSeconds(1)) throw new TrainerConfigurationException($"{setting} '{text}': a span must be at least one second.");
             return new WindowSpec(span, null);
         }
-        throw new TrainerConfigurationException($"Trainer:Window '{text}' is neither an event count (10000) nor a span (01:00:00).");
+        throw new TrainerConfigurationException($"{setting} '{text}' is neither an event count (10000) nor a span (01:00:00).");
     }
 
     /// <summary>Start of the aligned span window holding <paramref name="time"/>.</summary>

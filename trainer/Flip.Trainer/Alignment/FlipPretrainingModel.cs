@@ -70,6 +70,7 @@ public sealed class FlipPretrainingModel : nn.Module<FlipBatch, FlipLosses>
     public BertForMaskedLM Plm => _plm;
     internal MlmReconstructionHead MlmHead => _mlmHead;
     internal MtmReconstructionHead MtmHead => _mtmHead;
+    internal IclProjectionHeads IclHead => _iclHead;
 
     /// <summary>Starts MTM's output bias at log q of the NCE noise distribution (call once on fresh heads).</summary>
     public void InitializeNceBias(FeatureNoiseDistribution noise) => _mtmHead.InitializeOutputBias(noise.Probabilities);

@@ -80,6 +80,37 @@ public static class FlipPretrainRun
         return TrainAndSave(plm, id, schema, checkpoint.Id.Vocabulary, latest, once, previous.Heads, fromDir, manifest, outDir, progress, cancellation);
     }
 
+    /// <summary>
+    /// Pretrains <paramref name="plm"/> and <paramref name="id"/> IN PLACE (warm start from their current weights) with fresh
+    /// heads on <paramref name="pairs"/>, for a long-running trainer's periodic re-alignment; nothing is written. The pairs'
+    /// feature ids index <paramref name="id"/>'s rows, and <paramref name="noise"/> covers exactly those rows (MTM's candidates).
+    /// The heads are freed afterwards; the caller keeps owning the PLM and the ID model (left in eval mode).
+    /// </summary>
+    public static FlipPretrainingReport TrainInPlace(BertCheckpoint plm, CtrModel id, int fieldCount, FeatureNoiseDistribution noise,
+        IReadOnlyList<TextTabularPair> pairs, FlipPretrainingOptions options, Action<FlipStepProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        if (noise.VocabularySize != id.NumFeatures)
+            throw new ArgumentException($"the noise distribution covers {noise.VocabularySize} ids, the ID model has {id.NumFeatures} rows", nameof(noise));
+        torch.manual_seed(options.Seed); // the heads' initialisation
+        // Not disposed as a whole: that would dispose the caller's PLM and ID model with it; its own heads are freed below.
+        var model = new FlipPretrainingModel(plm.Model, new CtrModelIdEncoder(id), fieldCount, id.NumFeatures,
+            FlipObjectives.For(options.Ablation), options.Heads, options.Bf16);
+        try
+        {
+            model.InitializeNceBias(noise);
+            return new FlipPretrainer(model, noise, plm.Vocabulary.MaskId, options).Train(pairs, progress, cancellation);
+        }
+        finally
+        {
+            model.MlmHead.Dispose();
+            model.MtmHead.Dispose();
+            model.IclHead.Dispose();
+            model.Text.Dispose();
+            plm.Model.eval();
+            id.eval();
+        }
+    }
+
     static FlipPretrainingReport TrainAndSave(BertCheckpoint plm, CtrModel id, DatasetSchema schema, FeatureVocabulary vocabulary,
         IReadOnlyList<TextTabularPair> pairs, FlipPretrainingOptions options, FlipHeadOptions heads, string? headsFrom, FlipCheckpointManifest manifest,
         string outDir, Action<FlipStepProgress>? progress, CancellationToken cancellation)
