@@ -26,6 +26,7 @@ internal static class BenchFlipGpuCommand
         };
         var batches = new Option<string[]>("--batch") { Description = "Batch sizes (default 128,1024)", AllowMultipleArgumentsPerToken = true };
         var precisions = new Option<string[]>("--precision") { Description = "fp32 and/or bf16 (default fp32,bf16)", AllowMultipleArgumentsPerToken = true };
+        var sampled = new Option<string[]>("--mlm-sampled") { Description = "MLM decoders: 0 = full softmax over the vocabulary, K = sampled softmax with K drawn words (default 0)", AllowMultipleArgumentsPerToken = true };
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps per case (default 5, as the peer)", DefaultValueFactory = _ => 5 };
         var steps = new Option<int>("--steps") { Description = "Timed steps per case (default 30, as the peer)", DefaultValueFactory = _ => 30 };
         var phaseSteps = new Option<int>("--phase-steps") { Description = "Steps of the phase-timed run per case; 0 skips it (default 10)", DefaultValueFactory = _ => 10 };
@@ -37,10 +38,10 @@ internal static class BenchFlipGpuCommand
         var threads = FlipCommands.Threads();
         var json = CliOptions.Json();
         var cmd = new Command("flip-gpu", "FLIP pretraining samples/s, GPU memory and time per phase for each PLM x batch x precision, next to the PyTorch peer's");
-        foreach (var o in new Option[] { dataset, path, limit, plms, batches, precisions, warmup, steps, phaseSteps, maxLength, vocab, peer, output, device, threads, json })
+        foreach (var o in new Option[] { dataset, path, limit, plms, batches, precisions, sampled, warmup, steps, phaseSteps, maxLength, vocab, peer, output, device, threads, json })
             cmd.Options.Add(o);
         cmd.SetAction(parse => Run(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(limit), List(parse.GetValue(plms), "tinybert,default"),
-            List(parse.GetValue(batches), "128,1024"), List(parse.GetValue(precisions), "fp32,bf16"), parse.GetValue(warmup), parse.GetValue(steps),
+            List(parse.GetValue(batches), "128,1024"), List(parse.GetValue(precisions), "fp32,bf16"), List(parse.GetValue(sampled), "0"), parse.GetValue(warmup), parse.GetValue(steps),
             parse.GetValue(phaseSteps), parse.GetValue(maxLength), parse.GetValue(vocab)!, parse.GetValue(peer), parse.GetValue(output), parse.GetValue(device)!,
             parse.GetValue(threads), parse.GetValue(json)));
         return cmd;
@@ -49,7 +50,7 @@ internal static class BenchFlipGpuCommand
     static string[] List(string[]? values, string fallback) =>
         (values is { Length: > 0 } ? values : [fallback]).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
 
-    static int Run(string datasetName, string path, int limit, string[] plms, string[] batches, string[] precisions, int warmup, int steps, int phaseSteps,
+    static int Run(string datasetName, string path, int limit, string[] plms, string[] batches, string[] precisions, string[] sampled, int warmup, int steps, int phaseSteps,
         int maxLength, string vocab, FileInfo? peerFile, FileInfo? output, string device, int threads, bool json)
     {
         var err = CliConsole.Error();
@@ -58,6 +59,8 @@ internal static class BenchFlipGpuCommand
             if (limit < 1) throw new ArgumentException($"--limit must be at least 1 (got {limit}).");
             var batchSizes = batches.Select(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n
                 : throw new ArgumentException($"--batch: '{b}' is not a positive number")).ToArray();
+            var negatives = sampled.Select(k => int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new ArgumentException($"--mlm-sampled: '{k}' is not a number")).ToArray();
             var bf16 = precisions.Select(p => p.ToLowerInvariant() switch
             {
                 "fp32" => false,
@@ -69,7 +72,7 @@ internal static class BenchFlipGpuCommand
             var vocabPath = PairCliOptions.ResolveVocab(vocab);
             var options = new FlipThroughputOptions
             {
-                Plms = plms.Select(p => Plm(p, vocabPath)).ToArray(), BatchSizes = batchSizes, Bf16 = bf16, Device = device,
+                Plms = plms.Select(p => Plm(p, vocabPath)).ToArray(), BatchSizes = batchSizes, Bf16 = bf16, MlmSampledNegatives = negatives, Device = device,
                 WarmupSteps = warmup, Steps = steps, PhaseSteps = phaseSteps, MaxLength = maxLength,
             };
             var (schema, events) = FlipRunConsole.Read(datasetName, path, limit);
@@ -113,16 +116,16 @@ internal static class BenchFlipGpuCommand
         foreach (var x in r.Result.Rows)
         {
             // The peer has TinyBERT's shape: its figures stand next to the TinyBERT rows only.
-            var p = x.Plm == "tinybert" ? r.Peer.FirstOrDefault(f => f.Batch == x.BatchSize && f.Precision == x.Precision) : null;
+            var p = x.Plm == "tinybert" && x.MlmSampledNegatives == 0 ? r.Peer.FirstOrDefault(f => f.Batch == x.BatchSize && f.Precision == x.Precision) : null;
             var phases = x.Error is not null ? $"[red]{Markup.Escape(x.Error)}[/]"
                 : string.Join("/", Enum.GetNames<FlipStepPhase>().Select(ph => x.PhaseMillisecondsPerStep.TryGetValue(ph, out var ms) ? ms.ToString("0", c) : "-"));
-            table.AddRow(Markup.Escape($"{x.Plm} {x.Shape}"), x.BatchSize.ToString(c), x.Precision, x.SamplesPerSecond.ToString("N0", c),
+            table.AddRow(Markup.Escape($"{x.Plm} {x.Shape}{(x.MlmSampledNegatives > 0 ? $" MLM~{x.MlmSampledNegatives}" : "")}"), x.BatchSize.ToString(c), x.Precision, x.SamplesPerSecond.ToString("N0", c),
                 p?.SamplesPerSecond.ToString("N0", c) ?? "-",
                 p is null || p.SamplesPerSecond == 0 ? "-" : (x.SamplesPerSecond / p.SamplesPerSecond).ToString("0.00", c),
                 $"{Mib(x.GpuMemoryUsedBytes)}/{Mib(p?.MaxMemoryReserved)}", phases);
         }
         // Peer runs with no row of ours (e.g. a batch we did not run) still show.
-        foreach (var p in r.Peer.Where(p => !r.Result.Rows.Any(x => x.Plm == "tinybert" && x.BatchSize == p.Batch && x.Precision == p.Precision)))
+        foreach (var p in r.Peer.Where(p => !r.Result.Rows.Any(x => x.Plm == "tinybert" && x.MlmSampledNegatives == 0 && x.BatchSize == p.Batch && x.Precision == p.Precision)))
             table.AddRow("peer only (4L-312H)", p.Batch.ToString(c), p.Precision, "-", p.SamplesPerSecond.ToString("N0", c), "-", $"-/{Mib(p.MaxMemoryReserved)}", "-");
         return table;
     }

@@ -2,7 +2,7 @@
 # Runs the GPU measurement of issue 14 on a machine with PyTorch (CUDA) and no dotnet, no network: unpacks the bundle
 # that deploy/gpu/build-bundle.sh made, points TorchSharp at PyTorch's own libtorch (torch/lib), runs the PyTorch peer
 # (peer_flip_pretrain.py, batch 128 and 1024, fp32 and bf16) and then ours (`flip bench flip-gpu`, TinyBERT shape and
-# the default PLM's MiniLM-L6 shape, same batches and precisions) in this one call, prints one side-by-side table and
+# the default PLM's MiniLM-L6 shape, same batches and precisions, full and sampled-softmax MLM) in this one call, prints one side-by-side table and
 # writes flip-gpu.json, peer.txt and the logs into the output folder.
 #
 #   bash deploy/gpu/run.sh [--bundle FILE.tar.xz] [--out DIR] [--work DIR] [--quick] [--dry-run]
@@ -71,7 +71,7 @@ for b in "${batches[@]}"; do
   for amp in 0 1; do peer_cmds+=("python3 $root/peer_flip_pretrain.py $b $amp $steps"); done
 done
 ours_cmd="$root/app/flip bench flip-gpu --dataset movielens-1m --path $root/data/movielens-1m --vocab $root/plm/vocab.txt \
---plm tinybert,minilm-l6 --batch 128,1024 --precision fp32,bf16 --warmup $warmup --steps $steps --phase-steps $phase \
+--plm tinybert,minilm-l6 --batch 128,1024 --precision fp32,bf16 --mlm-sampled 0,4096 --warmup $warmup --steps $steps --phase-steps $phase \
 --device cuda --peer $out/peer.txt --out $out/flip-gpu.json"
 
 if [[ $dry -eq 1 ]]; then

@@ -42,7 +42,7 @@ public sealed class GpuBundleScriptTests
         var ours = lines[6];
         Assert.StartsWith("/w/flip-gpu/app/flip bench flip-gpu ", ours);
         foreach (var part in new[] { "--dataset movielens-1m", "--path /w/flip-gpu/data/movielens-1m", "--vocab /w/flip-gpu/plm/vocab.txt",
-                     "--plm tinybert,minilm-l6", "--batch 128,1024", "--precision fp32,bf16", "--warmup 5", "--steps 30", "--phase-steps 10",
+                     "--plm tinybert,minilm-l6", "--batch 128,1024", "--precision fp32,bf16", "--mlm-sampled 0,4096", "--warmup 5", "--steps 30", "--phase-steps 10",
                      "--device cuda", "--peer /r/peer.txt", "--out /r/flip-gpu.json" })
             Assert.Contains(" " + part, ours);
     }

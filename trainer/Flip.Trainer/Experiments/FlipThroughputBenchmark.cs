@@ -27,6 +27,8 @@ public sealed class FlipThroughputOptions
     public int Steps { get; init; } = 30;
     /// <summary>Steps of a second run with phase timing, for the time split by phase. 0 skips it. Default 10.</summary>
     public int PhaseSteps { get; init; } = 10;
+    /// <summary>MLM decoders to measure: 0 = full softmax over the vocabulary, K = sampled softmax with K drawn words (<see cref="MlmSampling"/>). Default [0].</summary>
+    public IReadOnlyList<int> MlmSampledNegatives { get; init; } = [0];
     /// <summary>Tokens per text ([CLS] and [SEP] included). Default 100, the peer's L.</summary>
     public int MaxLength { get; init; } = 100;
     /// <summary>FLIP's ID side. Default dcnv2.</summary>
@@ -43,7 +45,7 @@ public sealed class FlipThroughputOptions
 /// caching allocator kept from earlier cases of the same process); <see cref="Error"/> is set when the case failed
 /// (e.g. out of memory) and the other figures are then zero.
 /// </summary>
-public sealed record FlipThroughputRow(string Plm, string Shape, int BatchSize, string Precision, int Steps, double Seconds, double SamplesPerSecond,
+public sealed record FlipThroughputRow(string Plm, string Shape, int BatchSize, string Precision, int MlmSampledNegatives, int Steps, double Seconds, double SamplesPerSecond,
     IReadOnlyDictionary<string, double> PhaseMillisecondsPerStep, long? GpuMemoryUsedBytes, double? LastLoss, string? Error);
 
 public sealed record FlipThroughputResult(string Device, string? GpuName, int Pairs, IReadOnlyList<FlipThroughputRow> Rows);
@@ -80,23 +82,27 @@ public static class FlipThroughputBenchmark
             var noise = FeatureNoiseDistribution.FromPairs(data.Vocabulary, data.Train);
             foreach (var batch in options.BatchSizes)
                 foreach (var bf16 in options.Bf16)
-                {
-                    var precision = bf16 ? "bf16" : "fp32";
-                    log?.Invoke($"{plmSpec.Name} batch {batch} {precision}: {options.WarmupSteps} warm-up + {options.Steps} timed + {options.PhaseSteps} phase-timed steps...");
-                    var row = Case(plmSpec, shape, data, noise, batch, bf16, device, options);
-                    log?.Invoke(row.Error is null
-                        ? $"{plmSpec.Name} batch {batch} {precision}: {row.SamplesPerSecond:N0} samples/s"
-                        : $"{plmSpec.Name} batch {batch} {precision}: failed: {row.Error}");
-                    rows.Add(row);
-                }
+                    foreach (var sampled in options.MlmSampledNegatives)
+                    {
+                        var name = $"{plmSpec.Name} batch {batch} {(bf16 ? "bf16" : "fp32")}{(sampled > 0 ? $" MLM sampled {sampled}" : "")}";
+                        log?.Invoke($"{name}: {options.WarmupSteps} warm-up + {options.Steps} timed + {options.PhaseSteps} phase-timed steps...");
+                        var row = Case(plmSpec, shape, data, noise, batch, bf16, sampled, device, options);
+                        log?.Invoke(row.Error is null ? $"{name}: {row.SamplesPerSecond:N0} samples/s" : $"{name}: failed: {row.Error}");
+                        rows.Add(row);
+                    }
         }
         return new FlipThroughputResult(device.ToString(), device.type == DeviceType.CUDA ? GpuMemoryProbe.Name(DeviceIndex(device)) : null, pairCount, rows);
     }
 
     static FlipThroughputRow Case(FlipThroughputPlm plmSpec, string shape, FlipData data, FeatureNoiseDistribution noise, int batch, bool bf16,
-        torch.Device device, FlipThroughputOptions options)
+        int sampled, torch.Device device, FlipThroughputOptions options)
     {
         var precision = bf16 ? "bf16" : "fp32";
+        var heads = new FlipHeadOptions
+        {
+            ProjectionSize = options.Heads.ProjectionSize, Temperature = options.Heads.Temperature, MtmEmbeddingSize = options.Heads.MtmEmbeddingSize,
+            NoiseSamples = options.Heads.NoiseSamples, Dropout = options.Heads.Dropout, MlmSampledNegatives = sampled,
+        };
         try
         {
             using var plm = plmSpec.Source.Load(device);
@@ -104,35 +110,37 @@ public static class FlipThroughputBenchmark
             var id = CtrModelFactory.Create(options.IdModel, data.Vocabulary.Count, data.Schema.FieldCount);
             id.to(device);
             using var model = new FlipPretrainingModel(plm.Model, new CtrModelIdEncoder(id), data.Schema.FieldCount, data.Vocabulary.Count,
-                FlipObjectives.For(FlipAblation.None), options.Heads, bf16);
+                FlipObjectives.For(FlipAblation.None), heads, bf16);
             model.InitializeNceBias(noise);
-            var timed = Pretrain(model, plm.Vocabulary.MaskId, noise, data.Train, batch, options.WarmupSteps, options.Steps, phaseTiming: false, bf16, device, options);
+            var timed = Pretrain(model, plm.Vocabulary.MaskId, noise, data.Train, batch, options.WarmupSteps, options.Steps, phaseTiming: false, bf16, heads, device, options);
             var phases = new Dictionary<string, double>();
             if (options.PhaseSteps > 0)
             {
-                var split = Pretrain(model, plm.Vocabulary.MaskId, noise, data.Train, batch, 0, options.PhaseSteps, phaseTiming: true, bf16, device, options);
+                var split = Pretrain(model, plm.Vocabulary.MaskId, noise, data.Train, batch, 0, options.PhaseSteps, phaseTiming: true, bf16, heads, device, options);
                 foreach (var (phase, time) in split.Report.PhaseTimes) phases[phase.ToString()] = time.TotalMilliseconds / split.Report.Steps;
             }
             var memory = device.type == DeviceType.CUDA ? GpuMemoryProbe.UsedBytes(DeviceIndex(device)) : null;
-            return new FlipThroughputRow(plmSpec.Name, shape, batch, precision, timed.Report.Steps - options.WarmupSteps, timed.Report.Seconds,
+            return new FlipThroughputRow(plmSpec.Name, shape, batch, precision, sampled, timed.Report.Steps - options.WarmupSteps, timed.Report.Seconds,
                 timed.Report.SamplesPerSecond, phases, memory, timed.LastLoss, null);
         }
         catch (ExternalException e)
         {
             // libtorch's errors (out of memory above all) fail this case only; the others still run.
-            return new FlipThroughputRow(plmSpec.Name, shape, batch, precision, 0, 0, 0, new Dictionary<string, double>(), null, null, e.Message.Split('\n')[0]);
+            return new FlipThroughputRow(plmSpec.Name, shape, batch, precision, sampled, 0, 0, 0, new Dictionary<string, double>(), null, null, e.Message.Split('\n')[0]);
         }
     }
 
     static (FlipPretrainingReport Report, double? LastLoss) Pretrain(FlipPretrainingModel model, int maskId, FeatureNoiseDistribution noise,
-        IReadOnlyList<TextTabularPair> train, int batch, int warmup, int steps, bool phaseTiming, bool bf16, torch.Device device, FlipThroughputOptions options)
+        IReadOnlyList<TextTabularPair> train, int batch, int warmup, int steps, bool phaseTiming, bool bf16, FlipHeadOptions heads, torch.Device device,
+        FlipThroughputOptions options)
     {
         // Exactly (warmup + steps) full batches: the train pairs, repeated when there are fewer.
         var pairs = Enumerable.Range(0, (warmup + steps) * batch).Select(i => train[i % train.Count]).ToArray();
         var pretraining = new FlipPretrainingOptions
         {
             Epochs = 1, BatchSize = batch, Device = device.ToString(), Bf16 = bf16, WarmupSteps = warmup, PhaseTiming = phaseTiming,
-            Seed = options.Seed, Heads = options.Heads,
+            Seed = options.Seed, Heads = heads,
+            LogInterval = warmup + steps, // one loss read, at the end: no host sync inside the timed steps
         };
         double? last = null;
         var report = new FlipPretrainer(model, noise, maskId, pretraining).Train(pairs, p => last = p.Loss);
