@@ -14,6 +14,7 @@ internal static class BenchCommands
         bench.Subcommands.Add(BenchIdLatencyCommand.Create());
         bench.Subcommands.Add(BenchFlipCommand.Create());
         bench.Subcommands.Add(BenchFlipSeedsCommand.Create());
+        bench.Subcommands.Add(BenchFlipGpuCommand.Create());
         bench.Subcommands.Add(IngestBenchCommand.Create());
         bench.Subcommands.Add(BenchScorerCommand.Create());
         return bench;

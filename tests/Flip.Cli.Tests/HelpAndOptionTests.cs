@@ -44,7 +44,7 @@ public class HelpAndOptionTests
 
     public static TheoryData<string> TorchCommands => new()
     {
-        "train id", "bench id", "bench id-latency", "bench flip", "bench flip-seeds", "pretrain", "finetune", "serve", "train online", "demo",
+        "train id", "bench id", "bench id-latency", "bench flip", "bench flip-seeds", "bench flip-gpu", "pretrain", "finetune", "serve", "train online", "demo",
     };
 
     [Theory]
@@ -59,6 +59,7 @@ public class HelpAndOptionTests
     [InlineData("finetune")]
     [InlineData("bench flip")]
     [InlineData("bench flip-seeds")]
+    [InlineData("bench flip-gpu")]
     public void Commands_that_can_use_a_gpu_take_device(string path)
     {
         Assert.Contains(All()[path].Options, o => o.Name == "--device");

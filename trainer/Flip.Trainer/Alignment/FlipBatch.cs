@@ -25,6 +25,15 @@ public sealed class FlipBatch : IDisposable
     public Tensor? NceCandidates { get; init; }
     /// <summary>[B, F, 1+K]: log(K·q(id)) of each candidate, subtracted from its score.</summary>
     public Tensor? NceLogNoise { get; init; }
+    /// <summary>
+    /// [N] flat indices (row·L + token) of the MLM targets, found on the host while masking so the loss needs no
+    /// data-dependent shape on the device (no nonzero(), no host sync). Null: derived from <see cref="MlmLabels"/>.
+    /// </summary>
+    public Tensor? MlmPositions { get; init; }
+    /// <summary>MTM targets in the batch (true cells of <see cref="TabularMask"/>), counted on the host; null when unknown.</summary>
+    public int? MaskedFieldCount { get; init; }
+    /// <summary>Sampled-softmax MLM (<see cref="MlmSampling"/>): the batch's candidate word ids [C], their log Q and each target's index in them [N].</summary>
+    public MlmCandidates? MlmCandidates { get; init; }
 
     /// <summary>Plain batch (finetuning / inference): no masking.</summary>
     public static FlipBatch Create(IReadOnlyList<TextTabularPair> pairs, Device device)
@@ -42,8 +51,12 @@ public sealed class FlipBatch : IDisposable
         Long(pairs.SelectMany(p => p.FeatureIds), b, f, device),
         tensor(pairs.Select(p => (float)p.Label).ToArray(), device: device));
 
-    /// <summary>Pretraining batch: masks both views and draws <paramref name="noiseSamples"/> NCE noise ids per masked field.</summary>
-    public static FlipBatch CreateMasked(IReadOnlyList<TextTabularPair> pairs, FlipMasker masker, FeatureNoiseDistribution noise, int noiseSamples, Random random, Device device)
+    /// <summary>
+    /// Pretraining batch: masks both views and draws <paramref name="noiseSamples"/> NCE noise ids per masked field;
+    /// with <paramref name="mlmSampling"/>, also the sampled-softmax candidates of the MLM targets.
+    /// </summary>
+    public static FlipBatch CreateMasked(IReadOnlyList<TextTabularPair> pairs, FlipMasker masker, FeatureNoiseDistribution noise, int noiseSamples, Random random, Device device,
+        MlmSampling? mlmSampling = null)
     {
         var (b, l, f) = Shape(pairs);
         var masked = pairs.Select(p => masker.Mask(p, random)).ToArray();
@@ -68,6 +81,15 @@ public sealed class FlipBatch : IDisposable
         var fieldsWithNoise = Enumerable.Range(0, f).Select(noise.FieldHasIds).ToArray();
         var tabularMask = masked.SelectMany(m => m.MaskedFields.Select((x, field) => x && fieldsWithNoise[field])).ToArray();
         var (tokens, mask, features, labels) = Unmasked(pairs, b, l, f, device);
+        var positions = new List<long>();
+        var targets = new List<long>();
+        for (var i = 0; i < b; i++)
+            for (var t = 0; t < l; t++)
+                if (masked[i].MlmLabels[t] != FlipMasker.IgnoreLabel)
+                {
+                    positions.Add((long)i * l + t);
+                    targets.Add(masked[i].MlmLabels[t]);
+                }
         return new FlipBatch
         {
             Size = b,
@@ -81,6 +103,9 @@ public sealed class FlipBatch : IDisposable
             TabularMask = tensor(tabularMask, device: device).view(b, f),
             NceCandidates = tensor(candidates, device: device).view(b, f, width),
             NceLogNoise = tensor(logNoise, device: device).view(b, f, width),
+            MlmPositions = tensor(positions.ToArray(), device: device),
+            MaskedFieldCount = tabularMask.Count(x => x),
+            MlmCandidates = mlmSampling?.Draw(targets, random, device),
         };
     }
 
@@ -107,9 +132,39 @@ public sealed class FlipBatch : IDisposable
     static Tensor Long(IEnumerable<int> values, int rows, int columns, Device device) =>
         tensor(values.Select(v => (long)v).ToArray(), device: device).view(rows, columns);
 
+    /// <summary>The same batch in pinned (page-locked) host memory, so <see cref="To"/> can copy asynchronously; this one is disposed.</summary>
+    public FlipBatch Pinned()
+    {
+        var pinned = Map(t => t.pin_memory());
+        Dispose();
+        return pinned;
+    }
+
+    /// <summary>A copy on <paramref name="device"/>; from pinned memory the copies are queued without waiting (non-blocking).</summary>
+    public FlipBatch To(Device device) => Map(t => t.to(device, non_blocking: true));
+
+    FlipBatch Map(Func<Tensor, Tensor> f) => new()
+    {
+        Size = Size,
+        TokenIds = f(TokenIds),
+        AttentionMask = f(AttentionMask),
+        FeatureIds = f(FeatureIds),
+        Labels = f(Labels),
+        MaskedTokenIds = MaskedTokenIds is null ? null : f(MaskedTokenIds),
+        MlmLabels = MlmLabels is null ? null : f(MlmLabels),
+        MaskedFeatureIds = MaskedFeatureIds is null ? null : f(MaskedFeatureIds),
+        TabularMask = TabularMask is null ? null : f(TabularMask),
+        NceCandidates = NceCandidates is null ? null : f(NceCandidates),
+        NceLogNoise = NceLogNoise is null ? null : f(NceLogNoise),
+        MlmPositions = MlmPositions is null ? null : f(MlmPositions),
+        MaskedFieldCount = MaskedFieldCount,
+        MlmCandidates = MlmCandidates is { } c ? new MlmCandidates(f(c.Words), f(c.LogQ), f(c.TargetIndex)) : null,
+    };
+
     public void Dispose()
     {
-        foreach (var t in new[] { TokenIds, AttentionMask, FeatureIds, Labels, MaskedTokenIds, MlmLabels, MaskedFeatureIds, TabularMask, NceCandidates, NceLogNoise })
+        foreach (var t in new[] { TokenIds, AttentionMask, FeatureIds, Labels, MaskedTokenIds, MlmLabels, MaskedFeatureIds, TabularMask, NceCandidates, NceLogNoise, MlmPositions })
             t?.Dispose();
+        MlmCandidates?.Dispose();
     }
 }

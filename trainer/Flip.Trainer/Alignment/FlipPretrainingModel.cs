@@ -19,6 +19,11 @@ public sealed class FlipHeadOptions
     public int NoiseSamples { get; set; } = 25;
     /// <summary>Dropout inside the MLM head. Default 0.1.</summary>
     public double Dropout { get; set; } = 0.1;
+    /// <summary>
+    /// MLM decoder: 0 = full softmax over the PLM's vocabulary (the paper's; default); K > 0 = sampled softmax over
+    /// each batch's target words plus K uniformly drawn words, log-Q corrected (<see cref="MlmSampling"/>).
+    /// </summary>
+    public int MlmSampledNegatives { get; set; }
 }
 
 /// <summary>
@@ -102,15 +107,15 @@ public sealed class FlipPretrainingModel : nn.Module<FlipBatch, FlipLosses>
         using var heads = timer?.Measure(FlipStepPhase.HeadsForward);
         var row = needRow ? IdModel.Encode(batch.FeatureIds).Representation : null;
         var total = zeros(1, device: batch.TokenIds.device).squeeze();
-        double? mlm = null, mtm = null, icl = null;
+        Tensor? mlm = null, mtm = null, icl = null;
 
         if (o.Mlm)
         {
-            var loss = MlmLoss(maskedText!, joint ? row : null, batch.MlmLabels);
+            var loss = MlmLoss(maskedText!, joint ? row : null, batch);
             if (loss is not null)
             {
                 total = total + loss;
-                mlm = loss.item<float>();
+                mlm = loss.detach().MoveToOuterDisposeScope();
             }
         }
         if (o.Mtm)
@@ -120,34 +125,42 @@ public sealed class FlipPretrainingModel : nn.Module<FlipBatch, FlipLosses>
             if (loss is not null)
             {
                 total = total + loss;
-                mtm = loss.item<float>();
+                mtm = loss.detach().MoveToOuterDisposeScope();
             }
         }
         if (o.Icl)
         {
             var loss = _iclHead.call(text!.select(1, 0), row!);
             total = total + loss;
-            icl = loss.item<float>();
+            icl = loss.detach().MoveToOuterDisposeScope();
         }
         return new FlipLosses(total.MoveToOuterDisposeScope(), mlm, mtm, icl);
     }
 
-    Tensor? MlmLoss(Tensor maskedText, Tensor? row, Tensor labels)
+    /// <summary>
+    /// Cross-entropy of the masked tokens' words: over the whole vocabulary, or over the batch's sampled candidates
+    /// (<see cref="FlipBatch.MlmCandidates"/>). Target positions come from the host (<see cref="FlipBatch.MlmPositions"/>)
+    /// when the batch has them, so no device-to-host sync is needed.
+    /// </summary>
+    Tensor? MlmLoss(Tensor maskedText, Tensor? row, FlipBatch batch)
     {
         var (b, l, dt) = (maskedText.shape[0], maskedText.shape[1], maskedText.shape[2]);
-        var positions = labels.ne(FlipMasker.IgnoreLabel).view(-1).nonzero().squeeze(1); // flat indices b*L + t
+        var positions = batch.MlmPositions ?? batch.MlmLabels!.ne(FlipMasker.IgnoreLabel).view(-1).nonzero().squeeze(1); // flat indices b*L + t
         if (positions.shape[0] == 0) return null;
         var states = maskedText.reshape(b * l, dt).index_select(0, positions);
         var rows = row?.index_select(0, positions.div(l, rounding_mode: RoundingMode.floor));
+        if (batch.MlmCandidates is { } candidates)
+            return F.cross_entropy(_mlmHead.Sampled(states, rows, candidates.Words) - candidates.LogQ, candidates.TargetIndex);
         var logits = _mlmHead.call(states, rows);
-        return F.cross_entropy(logits, labels.view(-1).index_select(0, positions));
+        return F.cross_entropy(logits, batch.MlmLabels!.view(-1).index_select(0, positions));
     }
 
     Tensor? MtmLoss(Tensor maskedRow, Tensor? text, FlipBatch batch)
     {
         var mask = batch.TabularMask!.to(ScalarType.Float32);
         var count = mask.sum();
-        if (count.item<float>() == 0) return null;
+        // The host counted the targets while masking; only a hand-made batch needs the (syncing) device read.
+        if ((batch.MaskedFieldCount ?? (int)count.item<float>()) == 0) return null;
         var fields = _mtmHead.call(maskedRow, text, text is null ? null : batch.AttentionMask);
         // NCE: noise-corrected logits s(id) - log(K q(id)); the true id is the positive, the K noise ids negatives.
         var logits = _mtmHead.Score(fields, batch.NceCandidates!) - batch.NceLogNoise!;

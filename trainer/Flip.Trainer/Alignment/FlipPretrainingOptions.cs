@@ -28,6 +28,23 @@ public sealed class FlipPretrainingOptions
     public double MaxGradNorm { get; set; }
     /// <summary>Seed of weight initialisation (ID model, heads), dropout, shuffling, masking and noise sampling. Default 42.</summary>
     public int Seed { get; set; } = 42;
+    /// <summary>
+    /// Steps at the start left out of the report's Seconds, Samples and PhaseTimes (CUDA kernel selection, allocator
+    /// growth, optimizer state creation); they are trained like any other step. Default 0.
+    /// </summary>
+    public int WarmupSteps { get; set; }
+    /// <summary>
+    /// Time each step's phases (report's PhaseTimes). On CUDA this synchronises the device five times a step, which
+    /// costs throughput: benchmarks measure speed with it off and phases in a separate run. Default true.
+    /// </summary>
+    public bool PhaseTiming { get; set; } = true;
+    /// <summary>
+    /// Steps between progress reports (each reports the mean losses since the previous one). Losses are summed on the
+    /// device and read only then: on CUDA every read waits for the queued kernels, so GPU runs want tens. Default 1.
+    /// </summary>
+    public int LogInterval { get; set; } = 1;
+    /// <summary>Batches masked and built ahead on a background thread (pinned memory on CUDA); 0 builds each in the loop. Default 2.</summary>
+    public int PrefetchBatches { get; set; } = 2;
     /// <summary>Head sizes, τ and NCE noise count.</summary>
     public FlipHeadOptions Heads { get; set; } = new();
 }

@@ -3,7 +3,10 @@ namespace Flip.Trainer.Alignment;
 /// <summary>Mean losses of one epoch (null for a loss the ablation turned off).</summary>
 public sealed record FlipEpochLosses(int Epoch, double Total, double? Mlm, double? Mtm, double? Icl);
 
-/// <summary>What a pretraining run did and how fast.</summary>
+/// <summary>
+/// What a pretraining run did and how fast. <see cref="Steps"/> counts every step; <see cref="Samples"/>,
+/// <see cref="Seconds"/> and <see cref="PhaseTimes"/> only the timed ones (after the options' warm-up steps).
+/// </summary>
 public sealed record FlipPretrainingReport(
     FlipAblation Ablation,
     string Device,

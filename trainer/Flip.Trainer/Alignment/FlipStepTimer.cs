@@ -8,7 +8,8 @@ public enum FlipStepPhase { Batching, PlmForward, HeadsForward, Backward, Optimi
 
 /// <summary>
 /// Wall time per training phase. On CUDA each measurement synchronises the device first and last so kernels are
-/// charged to the phase that launched them; on CPU the ops are synchronous already.
+/// charged to the phase that launched them; on CPU the ops are synchronous already. Those synchronisations cost GPU
+/// throughput, so a timer can be switched off (<see cref="Enabled"/>): it then measures nothing and never synchronises.
 /// </summary>
 public sealed class FlipStepTimer(Device device)
 {
@@ -16,13 +17,24 @@ public sealed class FlipStepTimer(Device device)
 
     public IReadOnlyDictionary<FlipStepPhase, TimeSpan> Totals => _totals;
 
-    public IDisposable Measure(FlipStepPhase phase)
+    /// <summary>Whether <see cref="Measure"/> measures (default true).</summary>
+    public bool Enabled { get; set; } = true;
+
+    public IDisposable? Measure(FlipStepPhase phase)
     {
+        if (!Enabled) return null;
         Synchronize();
         return new Measurement(this, phase, Stopwatch.StartNew());
     }
 
-    void Synchronize()
+    /// <summary>Sets every phase's total back to zero (after warm-up steps).</summary>
+    public void Reset()
+    {
+        foreach (var phase in _totals.Keys.ToArray()) _totals[phase] = TimeSpan.Zero;
+    }
+
+    /// <summary>Waits for the device's queued work (CUDA); a no-op on CPU.</summary>
+    public void Synchronize()
     {
         if (device.type == DeviceType.CUDA) cuda.synchronize(device);
     }

@@ -34,7 +34,21 @@ public sealed class MlmReconstructionHead : nn.Module<Tensor, Tensor?, Tensor>
     public override Tensor forward(Tensor tokenStates, Tensor? rowRepresentation)
     {
         using var scope = NewDisposeScope();
+        return _decoder.call(Hidden(tokenStates, rowRepresentation)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits [N, C] over the candidate words <paramref name="words"/> [C] only (sampled softmax, <see cref="MlmSampling"/>).</summary>
+    public Tensor Sampled(Tensor tokenStates, Tensor? rowRepresentation, Tensor words)
+    {
+        using var scope = NewDisposeScope();
+        var weight = _decoder.weight!.index_select(0, words);
+        var bias = _decoder.bias!.index_select(0, words);
+        return nn.functional.linear(Hidden(tokenStates, rowRepresentation), weight, bias).MoveToOuterDisposeScope();
+    }
+
+    Tensor Hidden(Tensor tokenStates, Tensor? rowRepresentation)
+    {
         var input = rowRepresentation is null ? tokenStates : cat([tokenStates, rowRepresentation], 1);
-        return _decoder.call(_dropout.call(_dense.call(input).tanh())).MoveToOuterDisposeScope();
+        return _dropout.call(_dense.call(input).tanh());
     }
 }

@@ -12,7 +12,7 @@ namespace Flip.Trainer.Experiments;
 /// </summary>
 /// <param name="Folder">Hugging Face BERT folder (config.json, vocab.txt, model.safetensors), or null.</param>
 /// <param name="VocabPath">WordPiece vocabulary of the random model (used only with <paramref name="Shape"/>).</param>
-/// <param name="Shape">Shape of an explicitly requested random model: tinybert, bert-tiny or bert-base; null for none.</param>
+/// <param name="Shape">Shape of an explicitly requested random model: tinybert, bert-tiny, bert-base or minilm-l6; null for none.</param>
 /// <param name="Layers">Keep only the first K encoder layers (recorded in the source and the saved config); null keeps all.</param>
 public sealed record FlipPlmSource(string? Folder, string VocabPath, string? Shape = null, int? Layers = null)
 {

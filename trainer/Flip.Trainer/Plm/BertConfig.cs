@@ -29,13 +29,20 @@ public sealed record BertConfig
     /// <summary>google/bert_uncased_L-2_H-128_A-2 ("BERT-Tiny"): 2 layers, hidden 128, 2 heads, FFN 512, uncased vocab.</summary>
     public static BertConfig BertTiny => new() { HiddenSize = 128, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 512 };
 
-    /// <summary>Named shapes for randomly initialised models: tinybert, bert-tiny, bert-base.</summary>
+    /// <summary>
+    /// all-MiniLM-L6-v2, the default PLM's shape (Plm/Import/DefaultPlm): 6 layers, hidden 384, 12 heads, FFN 1536,
+    /// uncased vocab. For speed measurements where the pretrained weights cannot travel (the GPU bundle).
+    /// </summary>
+    public static BertConfig MiniLmL6 => new() { HiddenSize = 384, NumHiddenLayers = 6, NumAttentionHeads = 12, IntermediateSize = 1536 };
+
+    /// <summary>Named shapes for randomly initialised models: tinybert, bert-tiny, bert-base, minilm-l6.</summary>
     public static BertConfig Shape(string name) => name.ToLowerInvariant() switch
     {
         "tinybert" => TinyBert,
         "bert-tiny" => BertTiny,
         "bert-base" => new BertConfig(),
-        _ => throw new UserInputException($"unknown PLM shape '{name}' (expected tinybert, bert-tiny or bert-base)"),
+        "minilm-l6" => MiniLmL6,
+        _ => throw new UserInputException($"unknown PLM shape '{name}' (expected tinybert, bert-tiny, bert-base or minilm-l6)"),
     };
 
     [JsonIgnore]
