@@ -134,11 +134,7 @@ public sealed class IngestWorker : BackgroundService
             .SetLogHandler(LogKafka)
             .Build();
         var committer = new BatchCommitter(consumer, store, vocabulary, deadLetters, _metrics, _stats, _log);
-        var writers = new BatchWriterPool(_options.Writers, batch =>
-        {
-            committer.Write(batch);
-            batcher.Recycle(batch); // written and committed: its event list can hold a later batch
-        }, _log);
+        var writers = new BatchWriterPool(_options.Writers, committer.Write, _log);
         rebalance = new RebalanceHandler(batcher, writers, store.Store, gaps, deduplicator, _options.DeduplicationWindow, _metrics, _stats, _log);
         consumer.Subscribe(_kafka.ClicksTopic);
         _log.LogInformation("Ingesting {Topic} from {Bootstrap} into {Store} (group {Group}, flush at {Messages} messages or {Interval}).",
@@ -165,24 +161,14 @@ public sealed class IngestWorker : BackgroundService
                 else if (result is not null)
                 {
                     _stats.RecordFirstConsumed();
-                    int partition = result.Partition.Value;
-                    long offset = result.Offset.Value;
-                    // Per message nothing is allocated here (result.TopicPartition would be a new object on every call).
-                    if (gaps.Consumed(partition, offset) is var expected and >= 0)
-                    {
-                        var tp = result.TopicPartition;
-                        gaps.Jumped(tp, expected, offset, consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10)).Low.Value);
-                    }
+                    gaps.Consumed(result.TopicPartition, result.Offset.Value, () => consumer.QueryWatermarkOffsets(result.TopicPartition, TimeSpan.FromSeconds(10)).Low.Value);
                     var parsed = result.Message.Value;
                     if (parsed.Rejection is { } rejection) deadLetters.Send(result, rejection, parsed.Raw);
-                    bool duplicate = parsed.Event is { } e && deduplicator.IsDuplicate(partition, e.Id);
-                    if (batcher.Add(result.Topic, partition, offset, parsed, duplicate) is { } full) writers.Enqueue(full);
+                    bool duplicate = parsed.Event is { } e && deduplicator.IsDuplicate(result.Partition.Value, e.Id);
+                    if (batcher.Add(result.TopicPartition, result.Offset.Value, parsed, duplicate) is { } full) writers.Enqueue(full);
                 }
                 long now = Environment.TickCount64;
-                if (batcher.AnyDue(now))
-                {
-                    foreach (var due in batcher.TakeDue(now)) writers.Enqueue(due);
-                }
+                foreach (var due in batcher.TakeDue(now)) writers.Enqueue(due);
                 lag.MaybeUpdate(consumer, now);
             }
             foreach (var batch in batcher.TakeAll()) writers.Enqueue(batch);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -30,23 +29,16 @@ internal sealed class OffsetGapDetector(IngestMetrics metrics, IngestStatistics 
 
     public void Forget(int partition) => _expected.Remove(partition);
 
-    /// <summary>
-    /// Records a consumed offset. Returns the offset that was expected when <paramref name="offset"/> jumps past it (the
-    /// caller then asks the broker for the low watermark and calls <see cref="Jumped"/>), otherwise -1. Split in two so
-    /// that the per-message path allocates nothing (no closure, no <see cref="TopicPartition"/>).
-    /// </summary>
-    public long Consumed(int partition, long offset)
+    /// <summary>Records a consumed offset; on a jump asks <paramref name="lowWatermark"/> whether retention explains it.</summary>
+    public void Consumed(TopicPartition partition, long offset, Func<long> lowWatermark)
     {
-        ref long expected = ref CollectionsMarshal.GetValueRefOrAddDefault(_expected, partition, out bool tracked);
-        long jumpedFrom = tracked && offset > expected ? expected : -1;
-        expected = offset + 1;
-        return jumpedFrom;
-    }
-
-    /// <summary>A consumed offset jumped past <paramref name="expected"/>: counts the range the low watermark says was deleted.</summary>
-    public void Jumped(TopicPartition partition, long expected, long offset, long lowWatermark)
-    {
-        if (lowWatermark > expected) Lost(partition, expected, Math.Min(lowWatermark, offset) - 1);
+        int p = partition.Partition.Value;
+        if (_expected.TryGetValue(p, out long expected) && offset > expected)
+        {
+            long low = lowWatermark();
+            if (low > expected) Lost(partition, expected, Math.Min(low, offset) - 1);
+        }
+        _expected[p] = offset + 1;
     }
 
     /// <summary>Compares the expected offset with a fresh low watermark (called about once a second per partition).</summary>

@@ -4,11 +4,10 @@ using Flip.FeatureStore.Events;
 namespace Flip.Ingest.Worker;
 
 /// <summary>Messages of one partition consumed since its last flush: a contiguous offset range, its valid events and the count sent to the dead-letter topic.</summary>
-internal sealed class PartitionBatch(TopicPartition partition, List<ClickEvent> events)
+internal sealed class PartitionBatch(TopicPartition partition, int capacity)
 {
     public TopicPartition Partition { get; } = partition;
-    /// <summary>The valid events to store; an empty list (possibly reused, see <see cref="PartitionBatcher.Recycle"/>) at first.</summary>
-    public List<ClickEvent> Events { get; } = events;
+    public List<ClickEvent> Events { get; } = new(capacity);
     public long FirstOffset { get; private set; } = -1;
     public long LastOffset { get; private set; } = -1;
     public int DeadLettered { get; private set; }

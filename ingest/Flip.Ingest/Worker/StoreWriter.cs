@@ -33,8 +33,6 @@ internal sealed class StoreWriter
     /// </summary>
     public List<string> Write(List<ClickEvent> events, string sourceId)
     {
-        // A live stream's batch usually lies in one hour: then no per-hour copy of the (large) event list is made.
-        if (_writeParallelism <= 1 || SingleHour(events)) return Store.Append(events, sourceId).ToList();
         var byHour = new Dictionary<long, List<ClickEvent>>();
         foreach (var e in events)
         {
@@ -50,17 +48,6 @@ internal sealed class StoreWriter
             lock (written) written.AddRange(paths);
         });
         return written;
-    }
-
-    private static bool SingleHour(List<ClickEvent> events)
-    {
-        if (events.Count == 0) return true;
-        long hour = events[0].EventTime.Ticks / TimeSpan.TicksPerHour;
-        foreach (var e in events)
-        {
-            if (e.EventTime.Ticks / TimeSpan.TicksPerHour != hour) return false;
-        }
-        return true;
     }
 
     /// <summary>Makes everything written so far durable (one syncfs with group sync; the store already fsync'd otherwise).</summary>
