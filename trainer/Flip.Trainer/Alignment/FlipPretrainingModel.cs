@@ -145,7 +145,9 @@ public sealed class FlipPretrainingModel : nn.Module<FlipBatch, FlipLosses>
     Tensor? MlmLoss(Tensor maskedText, Tensor? row, FlipBatch batch)
     {
         var (b, l, dt) = (maskedText.shape[0], maskedText.shape[1], maskedText.shape[2]);
-        var positions = batch.MlmPositions ?? batch.MlmLabels!.ne(FlipMasker.IgnoreLabel).view(-1).nonzero().squeeze(1); // flat indices b*L + t
+        // An explicit Scalar kept alive by `using` (an implicit one may be finalized during the native call, see BertModel).
+        using var ignore = FlipMasker.IgnoreLabel.ToScalar();
+        var positions = batch.MlmPositions ?? batch.MlmLabels!.ne(ignore).view(-1).nonzero().squeeze(1); // flat indices b*L + t
         if (positions.shape[0] == 0) return null;
         var states = maskedText.reshape(b * l, dt).index_select(0, positions);
         var rows = row?.index_select(0, positions.div(l, rounding_mode: RoundingMode.floor));
