@@ -7,8 +7,9 @@ namespace Flip.Scorer.Models;
 /// <summary>
 /// DCNv2's inference forward in managed code: the weights are copied out of the TorchSharp model once, at load, and a
 /// logit costs ~0.35 M multiply-adds on the calling thread with no native call, no tensor and no allocation. Measured
-/// reason (docs/scorer.md): a TorchSharp forward of one event is ~40 native dispatches and ~30 short-lived tensor
-/// handles, and that per-call cost, plus the hop to the one batcher thread, was the scorer's latency tail on 2 cores.
+/// reason (docs/benchmarks.md): a TorchSharp forward of one event is some 50 native calls, each returning a tensor
+/// handle (0.2-0.3 ms of one thread), and that cost, plus the hop to the one batcher thread, left a 2-core machine no
+/// headroom: the scorer's latency tail whenever anything else ran.
 /// Same maths as <see cref="DcnV2Model"/> in eval mode (dropout off): the mixture of low-rank cross experts
 /// (<see cref="LowRankCrossMixture"/>) or full-rank cross layers, the ReLU MLP, the output linear over [cross ; deep].
 /// Immutable after construction, so any number of threads may call <see cref="Logit"/> at once.
