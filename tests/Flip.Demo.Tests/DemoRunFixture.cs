@@ -20,9 +20,10 @@ public sealed class DemoRunFixture : IAsyncLifetime
             BackfillFraction = 0.7,
             LiveDuration = TimeSpan.FromSeconds(10),
             TrainerWindow = "1000",
-            // The default model (flip-id) with a pretraining run every 2,500 trained events on the latest 256.
-            PretrainEvery = "2500",
-            PretrainWindow = 256,
+            // The default model (flip-id) with a pretraining run after every 1,000 trained events (the first window on),
+            // on the latest 128: short, so that a loaded machine still trains several windows in the run.
+            PretrainEvery = "1000",
+            PretrainWindow = 128,
             PublishInterval = TimeSpan.FromSeconds(2),
             Partitions = 2,
             WarmupTimeout = TimeSpan.FromSeconds(90),
