@@ -32,25 +32,35 @@ internal static class BenchFlipSeedsCommand
         var pretrainLr = new Option<double>("--pretrain-lr") { Description = "Pretraining AdamW peak learning rate (default 5e-5)", DefaultValueFactory = _ => 5e-5 };
         var finetuneLr = new Option<double>("--finetune-lr") { Description = "Finetuning learning rate of the ID model and heads (default 1e-3)", DefaultValueFactory = _ => 1e-3 };
         var plmLr = new Option<double>("--plm-lr") { Description = "Finetuning learning rate of the PLM's own weights (default 5e-5)", DefaultValueFactory = _ => 5e-5 };
+        var headLr = new Option<double?>("--pretrain-head-lr") { Description = "Pretraining learning rate of the ID model, heads and projections in their own AdamW group (default: --pretrain-lr for everything, the paper's single rate)" };
+        var baselineBatch = new Option<int?>("--baseline-batch-size") { Description = "Batch of DCNv2 from scratch (default: --batch-size, the finetuning batch, so the baseline gets FLIP_ID's steps)" };
+        var baselineEpochs = new Option<int?>("--baseline-epochs") { Description = "Most epochs of DCNv2 from scratch, best validation epoch kept, patience 1 (default: --finetune-epochs)" };
+        var iclPooling = new Option<IclTextPooling>("--icl-pooling") { Description = "Text vector of ICL: cls (the paper's [CLS], default) or mean (mean of the token states)", DefaultValueFactory = _ => IclTextPooling.Cls };
         var pretrainBatch = new Option<int>("--pretrain-batch-size") { Description = "Pretraining pairs per step = ICL in-batch negatives + 1 (default 1024, the paper's)", DefaultValueFactory = _ => 1024 };
         var batch = FlipCommands.BatchSize();
         var maxLength = PairCliOptions.MaxLength();
         var resamples = new Option<int>("--bootstrap") { Description = "Bootstrap resamples (default 1000)", DefaultValueFactory = _ => 1000 };
         var torch = new TorchCliOptions(deviceDefault: "cpu"); // the published seed study ran on the CPU
         var cmd = new Command("flip-seeds", "DCNv2 vs FLIP_ID, FLIP_PLM and FLIP over several seeds: mean test AUC and paired-bootstrap intervals of the differences");
-        foreach (var o in new Option[] { dataset, path, output, limit, plm, shape, layers, vocab, seeds, pretrainEpochs, finetuneEpochs, pretrainLr, finetuneLr, plmLr, pretrainBatch, batch, maxLength, resamples })
+        foreach (var o in new Option[] { dataset, path, output, limit, plm, shape, layers, vocab, seeds, pretrainEpochs, finetuneEpochs, pretrainLr, finetuneLr, plmLr, headLr, iclPooling, pretrainBatch, batch, baselineBatch, baselineEpochs, maxLength, resamples })
             cmd.Options.Add(o);
         torch.AddTo(cmd);
         cmd.SetAction(parse => Run(torch.Configure(parse), new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(output)?.FullName, parse.GetValue(limit),
             parse.GetValue(plm)?.FullName, parse.GetValue(shape), parse.GetValue(layers), parse.GetValue(vocab)!, parse.GetValue(seeds)!, parse.GetValue(pretrainEpochs),
-            parse.GetValue(finetuneEpochs), parse.GetValue(pretrainLr), parse.GetValue(finetuneLr), parse.GetValue(plmLr), parse.GetValue(pretrainBatch),
-            parse.GetValue(batch), parse.GetValue(maxLength), parse.GetValue(resamples), parse.GetValue(torch.Threads))));
+            parse.GetValue(finetuneEpochs), parse.GetValue(pretrainLr), parse.GetValue(finetuneLr), parse.GetValue(plmLr), parse.GetValue(headLr), parse.GetValue(iclPooling), parse.GetValue(pretrainBatch),
+            parse.GetValue(batch), parse.GetValue(baselineBatch), parse.GetValue(baselineEpochs), parse.GetValue(maxLength), parse.GetValue(resamples), parse.GetValue(torch.Threads))));
         return cmd;
     }
 
-    sealed record Settings(string Dataset, string Path, string? Out, int? Limit, string? Plm, string? Shape, int? Layers, string Vocab, int[] Seeds,
-        int PretrainEpochs, int FinetuneEpochs, double PretrainLr, double FinetuneLr, double PlmLr, int PretrainBatchSize, int BatchSize, int MaxLength,
-        int Resamples, int Threads);
+    internal sealed record Settings(string Dataset, string Path, string? Out, int? Limit, string? Plm, string? Shape, int? Layers, string Vocab, int[] Seeds,
+        int PretrainEpochs, int FinetuneEpochs, double PretrainLr, double FinetuneLr, double PlmLr, double? PretrainHeadLr, IclTextPooling IclPooling, int PretrainBatchSize, int BatchSize,
+        int? BaselineBatchSize, int? BaselineEpochs, int MaxLength, int Resamples, int Threads)
+    {
+        /// <summary>DCNv2's batch: FLIP_ID's finetuning batch unless set, so the baseline takes as many steps as FLIP_ID.</summary>
+        public int BaselineBatch => BaselineBatchSize ?? BatchSize;
+        /// <summary>DCNv2's most epochs: FLIP's finetuning epochs unless set.</summary>
+        public int BaselineMaxEpochs => BaselineEpochs ?? FinetuneEpochs;
+    }
 
     sealed record Report(string Dataset, string Command, DateTime CreatedUtc, string Plm, bool PlmRandomlyInitialised, int Events, int Train, int Validation,
         int Test, int VocabularySize, Settings Settings, IReadOnlyList<FlipModelSummary> Models, IReadOnlyList<FlipAucDifference> Differences,
@@ -59,15 +69,8 @@ internal static class BenchFlipSeedsCommand
     static int Run(TorchSettings torch, Settings s)
     {
         var err = CliConsole.Error();
-            var (schema, events) = DatasetEvents.Read(s.Dataset, s.Path, s.Limit);
-        var options = new FlipExperimentOptions
-        {
-            Plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape, s.Layers),
-            IdTraining = new IdTrainingOptions { Threads = s.Threads },
-            Pretraining = new FlipPretrainingOptions { Epochs = s.PretrainEpochs, BatchSize = s.PretrainBatchSize, LearningRate = s.PretrainLr, Device = torch.Device },
-            Finetuning = new FlipFinetuningOptions { Epochs = s.FinetuneEpochs, BatchSize = s.BatchSize, LearningRate = s.FinetuneLr, PlmLearningRate = s.PlmLr, Device = torch.Device },
-            MaxLength = s.MaxLength,
-        };
+        var (schema, events) = DatasetEvents.Read(s.Dataset, s.Path, s.Limit);
+        var options = ExperimentOptions(s, torch.Device);
         var study = FlipSeedStudy.Run(schema, events, options, s.Seeds, s.Resamples, FlipRunConsole.Observer(err));
         var first = study.Runs[0];
         var report = new Report(schema.Name, "./flip " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)), DateTime.UtcNow, first.Plm,
@@ -91,6 +94,24 @@ internal static class BenchFlipSeedsCommand
         return 0;
     }
 
+    /// <summary>
+    /// What one seed runs: DCNv2 from scratch with the finetuning lr, batch and epochs of FLIP_ID (unless set) and the
+    /// same selection rule (best validation epoch, patience 1); FLIP pretraining and finetuning as set.
+    /// </summary>
+    internal static FlipExperimentOptions ExperimentOptions(Settings s, string device) => new()
+    {
+        Plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape, s.Layers),
+        // The baseline's lr is the finetuning lr of the ID model; batch and epochs default to FLIP_ID's, same selection rule.
+        IdTraining = new IdTrainingOptions { Threads = s.Threads, BatchSize = s.BaselineBatch, MaxEpochs = s.BaselineMaxEpochs, LearningRate = s.FinetuneLr },
+        Pretraining = new FlipPretrainingOptions
+        {
+            Epochs = s.PretrainEpochs, BatchSize = s.PretrainBatchSize, LearningRate = s.PretrainLr, HeadLearningRate = s.PretrainHeadLr, Device = device,
+            Heads = new FlipHeadOptions { IclPooling = s.IclPooling },
+        },
+        Finetuning = new FlipFinetuningOptions { Epochs = s.FinetuneEpochs, BatchSize = s.BatchSize, LearningRate = s.FinetuneLr, PlmLearningRate = s.PlmLr, Device = device },
+        MaxLength = s.MaxLength,
+    };
+
     static string Markdown(Report r, FlipSeedStudyResult study)
     {
         var c = CultureInfo.InvariantCulture;
@@ -103,7 +124,7 @@ internal static class BenchFlipSeedsCommand
             : $"PLM: pretrained, {r.Plm}.").AppendLine();
         sb.AppendLine(string.Create(c, $"Run {r.CreatedUtc:yyyy-MM-dd HH:mm} UTC on cpu ({Environment.ProcessorCount} cores shared with other jobs, {s.Threads} torch threads). Seeds {string.Join(", ", s.Seeds)}."));
         sb.AppendLine(string.Create(c, $"{r.Events:N0} events (the first in time order), one chronological split for every row and seed: train {r.Train:N0} / validation {r.Validation:N0} / test {r.Test:N0} (latest 10%); {r.VocabularySize:N0} feature ids."));
-        sb.AppendLine(string.Create(c, $"DCNv2 from scratch: Adam lr 1e-3, batch 1024, up to 5 epochs, best validation AUC kept. FLIP: one pretraining per seed ({s.PretrainEpochs} epoch(s), AdamW lr {s.PretrainLr}, batch {s.PretrainBatchSize}, texts of at most {s.MaxLength} tokens), then each mode finetuned for at most {s.FinetuneEpochs} epochs (batch {s.BatchSize}, lr {s.FinetuneLr} for the ID model and heads, {s.PlmLr} for the PLM), best validation epoch kept (patience 1). Test is never used for selection."));
+        sb.AppendLine(string.Create(c, $"DCNv2 from scratch: Adam lr {s.FinetuneLr}, batch {s.BaselineBatch}, up to {s.BaselineMaxEpochs} epochs, best validation AUC kept (patience 1). FLIP: one pretraining per seed ({s.PretrainEpochs} epoch(s), AdamW lr {s.PretrainLr} for the PLM and {(s.PretrainHeadLr ?? s.PretrainLr).ToString(c)} for the ID model, heads and projections, ICL text vector {(s.IclPooling == IclTextPooling.Cls ? "[CLS]" : "mean of token states")}, batch {s.PretrainBatchSize}, texts of at most {s.MaxLength} tokens), then each mode finetuned for at most {s.FinetuneEpochs} epochs (batch {s.BatchSize}, lr {s.FinetuneLr} for the ID model and heads, {s.PlmLr} for the PLM), best validation epoch kept (patience 1). Test is never used for selection."));
         sb.AppendLine();
         sb.AppendLine("| model | mean test AUC | std (seeds) | mean test logloss | test AUC per seed |");
         sb.AppendLine("|---|---:|---:|---:|---|");

@@ -25,14 +25,16 @@ internal static class DemoCommand
         var liveSeconds = new Option<double>("--live-seconds") { Description = "Wall seconds of the live part when --speedup is 0", DefaultValueFactory = _ => 240 };
         var limit = CliOptions.Limit("Replay only the oldest N events (default: all)");
         var threads = TorchCliOptions.ServiceThreads("the services' settings, Trainer:Threads 2 and Scorer:TorchThreads 1");
-        var quick = new Option<bool>("--quick") { Description = "A short run: the oldest 60,000 events, 45 live seconds, 1,000-event trainer windows" };
-        var model = new Option<string>("--model") { Description = "Model the online trainer trains (Trainer:Model)", DefaultValueFactory = _ => "dcnv2" };
+        var quick = new Option<bool>("--quick") { Description = "A short run: the oldest 60,000 events, 45 live seconds, 1,000-event trainer windows, pretraining every 20,000 events" };
+        var model = new Option<string>("--model") { Description = "Model the online trainer trains (Trainer:Model): flip-id, flip, flip-plm or an ID-zoo name (dcnv2, ...)", DefaultValueFactory = _ => "flip-id" };
+        var pretrainEvery = new Option<string>("--pretrain-every") { Description = "Periodic FLIP pretraining every N trained events or an event-time span (Trainer:PretrainEvery; \"\" = off; FLIP models only)", DefaultValueFactory = _ => "100000" };
+        var plmLayers = new Option<int>("--plm-layers") { Description = "MiniLM encoder layers kept for a FLIP model (Trainer:PlmLayers; 0 = all 6)", DefaultValueFactory = _ => 1 };
         var window = new Option<string>("--window") { Description = "Trainer window: events (5000) or an event-time span (01:00:00)", DefaultValueFactory = _ => "5000" };
         var scorerPort = new Option<int>("--scorer-port") { Description = "Loopback port of the scorer's HTTP API (0 = a free port)" };
         var set = new Option<string[]>("--set") { Description = "Extra configuration for the workers, KEY=VALUE (repeatable), e.g. --set Trainer:LearningRate=0.002", AllowMultipleArgumentsPerToken = false };
         var plain = new Option<bool>("--plain") { Description = "One status line every 10 s instead of the live dashboard (also when output is redirected)" };
         var cmd = new Command("demo", "The live loop on MovieLens-1M in one command: embedded Kafka, backfill then live replay, ingest, online trainer, scorer, simulated front end; live dashboard, summary and chart");
-        foreach (var o in new Option[] { path, work, backfill, speedup, liveSeconds, limit, quick, model, window, scorerPort, set, plain, threads }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { path, work, backfill, speedup, liveSeconds, limit, quick, model, pretrainEvery, plmLayers, window, scorerPort, set, plain, threads }) cmd.Options.Add(o);
         cmd.SetAction((parse, ct) =>
         {
             var options = new DemoOptions
@@ -44,6 +46,8 @@ internal static class DemoCommand
                 LiveDuration = TimeSpan.FromSeconds(parse.GetValue(liveSeconds)),
                 Limit = parse.GetValue(limit) ?? 0,
                 Model = parse.GetValue(model)!,
+                PretrainEvery = parse.GetValue(pretrainEvery)!,
+                PlmLayers = parse.GetValue(plmLayers),
                 TrainerWindow = parse.GetValue(window)!,
                 ScorerPort = parse.GetValue(scorerPort),
             };
@@ -52,6 +56,7 @@ internal static class DemoCommand
                 if (options.Limit == 0) options.Limit = 60_000;
                 if (parse.GetResult(liveSeconds) is null || parse.GetResult(liveSeconds)!.Implicit) options.LiveDuration = TimeSpan.FromSeconds(45);
                 if (parse.GetResult(window) is null || parse.GetResult(window)!.Implicit) options.TrainerWindow = "1000";
+                if (parse.GetResult(pretrainEvery) is null || parse.GetResult(pretrainEvery)!.Implicit) options.PretrainEvery = "20000";
             }
             if (parse.GetValue(threads) is { } n)
             {
@@ -146,7 +151,7 @@ internal static class DemoCommand
 
     static string StatusLine(DemoSnapshot s) =>
         $"{s.Elapsed:mm\\:ss} {s.Phase,-8} produced {N(s.Produced)}/{N(s.TotalEvents)} stored {N(s.Stored)} lag {N(s.ConsumerLag)} " +
-        $"windows {N(s.TrainerWindows)} preqAUC {Auc(s.PrequentialAuc)} served {Version(s.ServedVersion)} liveAUC {Auc(s.FrontEndLiveAuc)} " +
+        $"windows {N(s.TrainerWindows)} pretrain {N(s.PretrainRuns)} preqAUC {Auc(s.PrequentialAuc)} served {Version(s.ServedVersion)} liveAUC {Auc(s.FrontEndLiveAuc)} " +
         $"p99 {(double.IsNaN(s.ScorerP99Seconds) ? "-" : (s.ScorerP99Seconds * 1000).ToString("F1", C) + " ms")}";
 
     static IRenderable Dashboard(DemoSnapshot? s)
@@ -166,6 +171,7 @@ internal static class DemoCommand
         table.AddRow("", "dead-lettered / consumer lag", $"{N(s.DeadLettered)} / {N(s.ConsumerLag)}");
         table.AddRow("trainer", "windows trained / data lag", $"{N(s.TrainerWindows)} / {(double.IsNaN(s.TrainerDataLagSeconds) ? "-" : TimeSpan.FromSeconds(s.TrainerDataLagSeconds).ToString("g", C))} event time");
         table.AddRow("", "prequential AUC (last window)", Auc(s.PrequentialAuc));
+        table.AddRow("", "FLIP pretraining runs / time", s.PretrainRuns > 0 ? $"{N(s.PretrainRuns)} / {s.PretrainSeconds.ToString("F0", C)} s" : "-");
         table.AddRow("", "published version", Version(s.PublishedVersion));
         table.AddRow("scorer", "served version / age", $"{Version(s.ServedVersion)} / {Secs(s.ModelAge)}");
         table.AddRow("", "live AUC: front end (last 5k) / scorer", $"{Auc(s.FrontEndLiveAuc)} / {Auc(s.ScorerLiveAuc)}");
@@ -187,6 +193,7 @@ internal static class DemoCommand
         t.AddRow("acknowledged / stored / dead-lettered", $"{N(r.Produced)} / {N(r.Stored)} / {N(r.DeadLettered)}");
         t.AddRow("acknowledged but not stored (must be 0)", r.Unaccounted == 0 ? "[green]0[/]" : $"[red]{N(r.Unaccounted)}[/]");
         t.AddRow("trainer windows / versions published", $"{N(r.TrainerWindows)} / {N(r.PublishedVersions)}");
+        if (r.PretrainRuns > 0) t.AddRow("FLIP pretraining runs / wall time", $"{N(r.PretrainRuns)} / {r.PretrainSeconds.ToString("F0", C)} s");
         t.AddRow("prequential AUC (all windows / last)", $"{Auc(r.PrequentialAucMean)} / {Auc(r.PrequentialAucLast)}");
         t.AddRow("live events scored before their click", $"{N(r.LiveScored)} / {N(r.LivePlayed)}");
         t.AddRow("live AUC of served scores (all / scorer last)", $"{Auc(r.LiveAucOverall)} / {Auc(r.ScorerLiveAucLast)}");

@@ -39,6 +39,8 @@ internal static class FlipPretrainCommand
         var epochs = FlipCommands.Epochs(1);
         var batch = FlipCommands.BatchSize();
         var lr = FlipCommands.LearningRate();
+        var headLr = new Option<double?>("--head-lr") { Description = "Learning rate of the ID model, heads and projections in their own AdamW group (default: --lr for everything, the paper's single rate)" };
+        var iclPooling = new Option<IclTextPooling>("--icl-pooling") { Description = "Text vector of ICL: cls (the paper's [CLS], default) or mean (mean of the token states)", DefaultValueFactory = _ => IclTextPooling.Cls };
         var limit = CliOptions.Limit();
         var maxLength = PairCliOptions.MaxLength();
         var torch = new TorchCliOptions();
@@ -46,18 +48,18 @@ internal static class FlipPretrainCommand
         var output = CliOptions.Out("Folder to write the pretrained checkpoint to (default .artifacts/flip/<dataset>-<ablation>)");
         var json = CliOptions.Json();
         var cmd = new Command("pretrain", "FLIP pretraining: align a BERT PLM and an ID model with MLM, MTM and ICL on a dataset's training part");
-        foreach (var o in new Option[] { dataset, path, plm, vocab, shape, layers, idModel, ablation, epochs, batch, lr, limit, maxLength, bf16, output, json })
+        foreach (var o in new Option[] { dataset, path, plm, vocab, shape, layers, idModel, ablation, epochs, batch, lr, headLr, iclPooling, limit, maxLength, bf16, output, json })
             cmd.Options.Add(o);
         torch.AddTo(cmd);
         cmd.SetAction(parse => Run(torch.Configure(parse), new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(plm)?.FullName,
             parse.GetValue(vocab)!, parse.GetValue(shape), parse.GetValue(layers), parse.GetValue(idModel)!, parse.GetValue(ablation)!, parse.GetValue(epochs), parse.GetValue(batch),
-            parse.GetValue(lr), parse.GetValue(limit), parse.GetValue(maxLength), parse.GetValue(bf16),
+            parse.GetValue(lr), parse.GetValue(headLr), parse.GetValue(iclPooling), parse.GetValue(limit), parse.GetValue(maxLength), parse.GetValue(bf16),
             parse.GetValue(output)?.FullName, parse.GetValue(json))));
         return cmd;
     }
 
     sealed record Settings(string Dataset, string Path, string? Plm, string Vocab, string? Shape, int? Layers, string IdModel, string Ablation, int Epochs, int BatchSize,
-        double LearningRate, int? Limit, int MaxLength, bool Bf16, string? Out, bool Json);
+        double LearningRate, double? HeadLearningRate, IclTextPooling IclPooling, int? Limit, int MaxLength, bool Bf16, string? Out, bool Json);
 
     static int Run(TorchSettings torch, Settings s)
     {
@@ -66,7 +68,7 @@ internal static class FlipPretrainCommand
         var (schema, events) = DatasetEvents.Read(s.Dataset, s.Path, s.Limit);
         var options = new FlipPretrainingOptions
         {
-            Epochs = s.Epochs, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Ablation = ablation, Device = torch.Device, Bf16 = s.Bf16,
+            Epochs = s.Epochs, BatchSize = s.BatchSize, LearningRate = s.LearningRate, HeadLearningRate = s.HeadLearningRate, Heads = new FlipHeadOptions { IclPooling = s.IclPooling }, Ablation = ablation, Device = torch.Device, Bf16 = s.Bf16,
         };
         var outDir = s.Out ?? System.IO.Path.Combine(".artifacts", "flip", $"{System.IO.Path.GetFileNameWithoutExtension(s.Dataset)}-{s.Ablation}");
         var plm = new FlipPlmSource(s.Plm, PairCliOptions.ResolveVocab(s.Vocab), s.Shape, s.Layers);

@@ -35,8 +35,28 @@ public sealed class DemoOptions
     /// <summary>Replay only the oldest this many events (tests, a quick look); 0 = all. Default 0.</summary>
     public long Limit { get; set; }
 
-    /// <summary>Model the online trainer trains (<c>Trainer:Model</c>): an ID-zoo name or <c>flip-id</c>. Default <c>dcnv2</c>.</summary>
-    public string Model { get; set; } = "dcnv2";
+    /// <summary>
+    /// Model the online trainer trains (<c>Trainer:Model</c>): an ID-zoo name (<c>dcnv2</c>, ...) or a FLIP kind
+    /// (<c>flip-id</c>, <c>flip</c>, <c>flip-plm</c>). Default <c>flip-id</c>: FLIP's ID side, finetuned continuously,
+    /// re-aligned with the PLM by periodic pretraining (<see cref="PretrainEvery"/>) and served on the scorer's fast path.
+    /// </summary>
+    public string Model { get; set; } = "flip-id";
+
+    /// <summary>
+    /// Periodic FLIP pretraining of a FLIP model (<c>Trainer:PretrainEvery</c>): every this many trained events, or an
+    /// event-time span. Empty = off; not used for ID-zoo models. Default 100000: three runs during the default backfill.
+    /// A run blocks training while it goes (about a minute on 2 cores with the defaults below): the dashboard shows it.
+    /// </summary>
+    public string PretrainEvery { get; set; } = "100000";
+
+    /// <summary>Most recent trained events one pretraining run sees (<c>Trainer:PretrainWindow</c>). Default 2000.</summary>
+    public int PretrainWindow { get; set; } = 2_000;
+
+    /// <summary>
+    /// Encoder layers of the pretrained MiniLM kept for a FLIP model (<c>Trainer:PlmLayers</c>): the small PLM that keeps
+    /// pretraining within the demo's budget on a CPU. Default 1; 0 = all 6.
+    /// </summary>
+    public int PlmLayers { get; set; } = 1;
 
     /// <summary>Trainer window (<c>Trainer:Window</c>): an event count or an event-time span. Default 5000 events.</summary>
     public string TrainerWindow { get; set; } = "5000";
@@ -82,6 +102,8 @@ public sealed class DemoOptions
         Check(Speedup >= 0, "--speedup must not be negative.");
         Check(Speedup > 0 || LiveDuration > TimeSpan.Zero, "--live-duration must be positive when --speedup is 0.");
         Check(Limit >= 0, "--limit must not be negative.");
+        Check(PretrainWindow >= 1, "--pretrain-window must be at least 1.");
+        Check(PlmLayers >= 0, "--plm-layers must not be negative.");
         Check(ScorerPort is >= 0 and <= 65535, "--scorer-port must be 0-65535.");
         Check(Partitions >= 1, "partitions must be at least 1.");
         Check(MaxEventsPerRequest >= 1, "MaxEventsPerRequest must be at least 1.");

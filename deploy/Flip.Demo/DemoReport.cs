@@ -42,6 +42,9 @@ public sealed record DemoReport
     public TimeSpan BackfillWallTime { get; init; }
 
     public double TrainerWindows { get; init; }
+    /// <summary>Periodic FLIP pretraining runs completed and their total wall seconds.</summary>
+    public double PretrainRuns { get; init; }
+    public double PretrainSeconds { get; init; }
     public double TrainerSamples { get; init; }
     /// <summary>Mean prequential AUC over the trained windows (registry evaluation log); NaN when none.</summary>
     public double PrequentialAucMean { get; init; }

@@ -274,6 +274,8 @@ public sealed class DemoRun
             TrainerWindows = trainer.Value("flip_trainer_windows_total"),
             TrainerDataLagSeconds = trainer.Value("flip_trainer_data_lag_seconds"),
             PrequentialAuc = trainer.Value("flip_trainer_window_auc"),
+            PretrainRuns = Zero(trainer.Value("flip_trainer_pretrain_runs_total")),
+            PretrainSeconds = Zero(trainer.Value("flip_trainer_pretrain_duration_seconds_sum")),
             PublishedVersion = (long)Zero(trainer.Value("flip_trainer_model_version")),
             ServedVersion = servedVersion,
             ModelAge = current is null ? null : now - current.PublishedUtc,
@@ -331,6 +333,8 @@ public sealed class DemoRun
             DeadLettered = last.DeadLettered,
             BackfillWallTime = backfillWall,
             TrainerWindows = last.TrainerWindows,
+            PretrainRuns = last.PretrainRuns,
+            PretrainSeconds = last.PretrainSeconds,
             // Weighted by window size: the AUC a single model scoring every event before training on it would show.
             PrequentialAucMean = scored.Count > 0 ? scored.Sum(e => e.Auc!.Value * e.Count) / scored.Sum(e => e.Count) : double.NaN,
             PrequentialAucLast = aucs.Count > 0 ? aucs[^1] : double.NaN,

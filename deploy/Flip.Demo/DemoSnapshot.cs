@@ -32,6 +32,10 @@ public sealed record DemoSnapshot
     public double TrainerDataLagSeconds { get; init; }
     /// <summary>Prequential AUC of the trainer's last window (scored before it was trained on).</summary>
     public double PrequentialAuc { get; init; }
+    /// <summary>Periodic FLIP pretraining runs completed (0 for an ID-zoo model or before the first).</summary>
+    public double PretrainRuns { get; init; }
+    /// <summary>Wall seconds spent in periodic pretraining so far (training waits meanwhile).</summary>
+    public double PretrainSeconds { get; init; }
     /// <summary>Newest version the trainer published (0 = none).</summary>
     public long PublishedVersion { get; init; }
 

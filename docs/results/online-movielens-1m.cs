@@ -4,12 +4,13 @@
 // Summarises online-trainer runs (docs/results/online-movielens-1m.md): for each run, its registry (evaluation.jsonl,
 // published manifests), its predictions CSV (`--predictions`) and its wall time; writes the .json and the ScottPlot PNG.
 // usage: dotnet run docs/results/online-movielens-1m.cs -- OUT_PREFIX OFFLINE_AUC NAME=REGISTRY,PREDICTIONS,WALL_SECONDS ...
+// OFFLINE_AUC `-` = no offline reference (a slice of the subset: the offline figure is for the whole subset's test part).
 using System.Globalization;
 using System.Text.Json;
 
 var inv = CultureInfo.InvariantCulture;
 string outPrefix = args[0];
-double offlineAuc = double.Parse(args[1], inv);
+double? offlineAuc = args[1] == "-" ? null : double.Parse(args[1], inv);
 var runs = new List<Dictionary<string, object?>>();
 var plot = new ScottPlot.Plot();
 foreach (var spec in args.Skip(2))
@@ -56,9 +57,12 @@ foreach (var spec in args.Skip(2))
     });
     Console.WriteLine($"| {name} | {rows.Count:N0} | {windows:N0} | {wall:F0} | {rows.Count / wall:N0} | {Auc(ordered):F4} | {lastAuc:F4} | {lastAuc - offlineAuc:+0.0000;-0.0000} | {versions.Count} |");
 }
-var offline = plot.Add.HorizontalLine(offlineAuc);
-offline.LegendText = $"offline 90/10 DCNv2 test AUC {offlineAuc:F4}";
-offline.LinePattern = ScottPlot.LinePattern.Dashed;
+if (offlineAuc is { } reference)
+{
+    var offline = plot.Add.HorizontalLine(reference);
+    offline.LegendText = $"offline 90/10 DCNv2 test AUC {reference:F4}";
+    offline.LinePattern = ScottPlot.LinePattern.Dashed;
+}
 plot.Axes.DateTimeTicksBottom();
 plot.Title("MovieLens-1M subset replayed through the online trainer: prequential AUC per week");
 plot.YLabel("prequential AUC (test-then-train)");

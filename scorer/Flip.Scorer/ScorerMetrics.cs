@@ -20,9 +20,9 @@ public sealed class ScorerMetrics
         Events = factory.CreateCounter("flip_scorer_events_scored_total", "Events scored (all endpoints).");
         BatchSize = factory.CreateHistogram("flip_scorer_batch_size", "Events per forward pass (micro-batches).",
             new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
-        ForwardSeconds = factory.CreateHistogram("flip_scorer_forward_seconds", "Time of one forward pass (encoding included), by the batcher thread.",
+        ForwardSeconds = factory.CreateHistogram("flip_scorer_forward_seconds", "Time of one forward pass (encoding included), on the batcher thread (or the request's own for the managed ID forward).",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.00005, 2, 16) });
-        QueueSeconds = factory.CreateHistogram("flip_scorer_queue_seconds", "Time a request waited in the batcher's queue before its forward pass started.",
+        QueueSeconds = factory.CreateHistogram("flip_scorer_queue_seconds", "Time a request waited in the batcher's queue before its forward pass started (0 for the managed ID forward, which has no queue).",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.00005, 2, 16) });
         ModelVersion = factory.CreateGauge("flip_scorer_model_version", "Version number of the model being served (0 = none yet).");
         ModelInfo = factory.CreateGauge("flip_scorer_model_info", "1 for the served version and kind.", new GaugeConfiguration { LabelNames = ["version", "kind"] });

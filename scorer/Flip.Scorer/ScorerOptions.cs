@@ -73,6 +73,13 @@ public sealed class ScorerOptions
     /// <summary>Intra-op threads of libtorch for scoring (one keeps latency steady next to Kestrel on few cores). Default 1.</summary>
     public int TorchThreads { get; set; } = 1;
 
+    /// <summary>
+    /// Score DCNv2 and FLIP_ID-on-DCNv2 versions with the managed forward (weights copied out of the checkpoint at load,
+    /// scored on the request's own thread; <see cref="Models.DcnV2Forward"/>) instead of TorchSharp through the batcher.
+    /// Other ID-zoo kinds always use TorchSharp. Default true.
+    /// </summary>
+    public bool ManagedIdForward { get; set; } = true;
+
     /// <summary>Tokens per text for PLM kinds ([CLS] and [SEP] included); must be what the model was trained with. Default 100 (TextPairs:MaxLength's default).</summary>
     public int PlmMaxLength { get; set; } = 100;
 

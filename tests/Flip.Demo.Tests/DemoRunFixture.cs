@@ -2,8 +2,8 @@ namespace Flip.Demo.Tests;
 
 /// <summary>
 /// One short run of the real demo (embedded broker, ingest, trainer and scorer hosts, front end) shared by the tests
-/// that look at what it produced: 8,000 MovieLens-1M events, 30% of them live on a 10 s event clock, with every
-/// worker's /metrics endpoint on.
+/// that look at what it produced: 8,000 MovieLens-1M events, 30% of them live on a 20 s event clock, with every
+/// worker's /metrics endpoint on; the default FLIP_ID model with periodic pretraining on the one-layer MiniLM.
 /// </summary>
 public sealed class DemoRunFixture : IAsyncLifetime
 {
@@ -18,8 +18,12 @@ public sealed class DemoRunFixture : IAsyncLifetime
             WorkDirectory = Path.Combine(Path.GetTempPath(), $"flip-demo-test-{Guid.NewGuid():N}"),
             Limit = 8_000,
             BackfillFraction = 0.7,
-            LiveDuration = TimeSpan.FromSeconds(10),
+            LiveDuration = TimeSpan.FromSeconds(20),
             TrainerWindow = "1000",
+            // The default model (flip-id) with a pretraining run every 2,000 trained events (after the second window),
+            // on the latest 128: short, so that a loaded machine still trains several windows in the run.
+            PretrainEvery = "2000",
+            PretrainWindow = 128,
             PublishInterval = TimeSpan.FromSeconds(2),
             Partitions = 2,
             WarmupTimeout = TimeSpan.FromSeconds(90),

@@ -32,6 +32,15 @@ public class DemoRunTests(DemoRunFixture demo)
     }
 
     [Fact]
+    public void Serves_the_default_flip_id_model_re_aligned_by_periodic_pretraining()
+    {
+        var r = demo.Report;
+        Assert.All(r.ServedVersions, v => Assert.Equal("flip-id", v.Kind));
+        Assert.True(r.PretrainRuns >= 1, $"pretraining runs: {r.PretrainRuns}");
+        Assert.True(r.PretrainSeconds > 0);
+    }
+
+    [Fact]
     public void Writes_the_chart_and_the_summary_next_to_the_store()
     {
         var r = demo.Report;

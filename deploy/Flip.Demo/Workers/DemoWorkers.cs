@@ -47,6 +47,12 @@ public static class DemoWorkers
             // Logs go to the run's log file (the terminal shows the dashboard); warnings and errors are enough there.
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (Flip.Registry.ModelKinds.IsFlip(options.Model.ToLowerInvariant()))
+        {
+            map["Trainer:PlmLayers"] = options.PlmLayers.ToString(c);
+            map["Trainer:PretrainEvery"] = options.PretrainEvery;
+            map["Trainer:PretrainWindow"] = options.PretrainWindow.ToString(c);
+        }
         if (options.ServeMetrics)
         {
             map["Ingest:MetricsPort"] = FreeLoopbackPort().ToString(c);

@@ -30,6 +30,7 @@ public sealed class FlipPlmScoringModel : IScoringModel
 
     public DatasetSchema Schema => _pairs.Schema;
     public bool BenefitsFromBatching => true;
+    public bool ScoresConcurrently => false;
     public FlipFinetuneModel Model => _model;
     public TextTabularPairBuilder Pairs => _pairs;
 

@@ -35,6 +35,7 @@ public sealed class IdScoringModel : IScoringModel
 
     public DatasetSchema Schema => _vocabulary.Schema;
     public bool BenefitsFromBatching => false;
+    public bool ScoresConcurrently => false;
     public FeatureVocabulary Vocabulary => _vocabulary;
     public CtrModel Model => _model;
 

@@ -57,12 +57,19 @@ public sealed class ModelLoader(ModelRegistry registry, ScorerOptions options)
         return IdModel(published.Directory, schema, manifest);
     }
 
-    private IdScoringModel IdModel(string directory, DatasetSchema schema, ModelManifest manifest)
+    private IScoringModel IdModel(string directory, DatasetSchema schema, ModelManifest manifest)
     {
         var checkpoint = IdCheckpoint.Load(directory, schema);
         try
         {
             CheckVocabulary(manifest, checkpoint.Vocabulary.Version);
+            if (options.ManagedIdForward && checkpoint.Model is DcnV2Model dcn)
+            {
+                // The weights are copied out once; the TorchSharp model is freed right here, on the loader thread.
+                var forward = new DcnV2Forward(dcn);
+                checkpoint.Model.Dispose();
+                return new ManagedIdScoringModel(forward, checkpoint.Vocabulary);
+            }
             return new IdScoringModel(checkpoint.Model, checkpoint.Vocabulary, options.MaxBatchSize);
         }
         catch

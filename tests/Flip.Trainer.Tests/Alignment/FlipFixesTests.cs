@@ -112,6 +112,43 @@ public class FlipFixesTests
         Assert.Equal(Run(3), Run(17));
     }
 
+    [Fact]
+    public void PretrainingKeepsOneLearningRateUnlessTheHeadsGetTheirOwnGroup()
+    {
+        using var model = FlipTestModels.Pretraining();
+        using (var single = FlipPretrainer.CreateOptimizer(model, new FlipPretrainingOptions { LearningRate = 5e-5 }))
+            Assert.Equal(5e-5, Assert.Single(single.ParamGroups).LearningRate);
+        using var optimizer = FlipPretrainer.CreateOptimizer(model, new FlipPretrainingOptions { LearningRate = 5e-5, HeadLearningRate = 1e-3 });
+        var groups = optimizer.ParamGroups.ToList();
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(5e-5, groups[0].LearningRate);
+        Assert.Equal(1e-3, groups[1].LearningRate);
+        var plmGroup = (TorchSharp.Modules.AdamW.ParamGroup)groups[0];
+        var restGroup = (TorchSharp.Modules.AdamW.ParamGroup)groups[1];
+        Assert.Equal(model.Plm.parameters().Count(), plmGroup.Parameters.Count());
+        Assert.Equal(model.parameters().Count(), plmGroup.Parameters.Count() + restGroup.Parameters.Count());
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlipPretrainer.CreateOptimizer(model, new FlipPretrainingOptions { HeadLearningRate = 0 }));
+    }
+
+    [Fact]
+    public void OnePretrainingStepMovesThePlmAtItsRateAndTheHeadsAtTheirs()
+    {
+        // Adam's first step moves every weight by about lr (the update is m / sqrt(v) = ±1 per weight), so the largest
+        // change of each group shows which rate it got.
+        using var model = FlipTestModels.Pretraining(seed: 3);
+        var plmHandles = new HashSet<IntPtr>(model.Plm.parameters().Select(p => p.Handle));
+        var before = model.parameters().Select(p => (Plm: plmHandles.Contains(p.Handle), Param: p, Value: p.detach().clone())).ToList();
+        var options = new FlipPretrainingOptions { BatchSize = 16, Epochs = 1, LearningRate = 1e-5, HeadLearningRate = 1e-2, WeightDecay = 0, Heads = FlipTestModels.Heads, Seed = 2 };
+        var report = new FlipPretrainer(model, SyntheticPairs.Noise(), TinyBert.Vocabulary.MaskId, options).Train(SyntheticPairs.Many(16, 2));
+        Assert.Equal(1, report.Steps);
+        double MaxChange(bool plm) => before.Where(b => b.Plm == plm).Max(b => (b.Param.detach() - b.Value).abs().max().item<float>());
+        var plmChange = MaxChange(plm: true);
+        var headChange = MaxChange(plm: false);
+        Assert.InRange(plmChange, 1e-6, 1.5e-5);
+        Assert.InRange(headChange, 5e-3, 1.5e-2);
+        foreach (var b in before) b.Value.Dispose();
+    }
+
     static FlipFinetuneModel FinetuneModel()
     {
         manual_seed(13);

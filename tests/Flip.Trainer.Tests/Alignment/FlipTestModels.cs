@@ -9,12 +9,12 @@ internal static class FlipTestModels
 {
     public static FlipHeadOptions Heads => new() { ProjectionSize = 16, MtmEmbeddingSize = 8, NoiseSamples = 5 };
 
-    public static FlipPretrainingModel Pretraining(FlipAblation ablation = FlipAblation.None, bool bf16 = false, int seed = 11)
+    public static FlipPretrainingModel Pretraining(FlipAblation ablation = FlipAblation.None, bool bf16 = false, int seed = 11, FlipHeadOptions? heads = null)
     {
         manual_seed(seed);
         var plm = new BertForMaskedLM(TinyBert.Config());
         var id = new StandInIdEncoder(SyntheticPairs.FeatureVocabularySize, SyntheticPairs.Fields);
-        return new FlipPretrainingModel(plm, id, SyntheticPairs.Fields, SyntheticPairs.FeatureVocabularySize, FlipObjectives.For(ablation), Heads, bf16);
+        return new FlipPretrainingModel(plm, id, SyntheticPairs.Fields, SyntheticPairs.FeatureVocabularySize, FlipObjectives.For(ablation), heads ?? Heads, bf16);
     }
 
     public static FlipBatch MaskedBatch(int size = 16, int seed = 5, FlipAblation ablation = FlipAblation.None)

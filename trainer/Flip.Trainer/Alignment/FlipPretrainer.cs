@@ -10,6 +10,26 @@ namespace Flip.Trainer.Alignment;
 /// </summary>
 public sealed class FlipPretrainer(FlipPretrainingModel model, FeatureNoiseDistribution noise, int textMaskTokenId, FlipPretrainingOptions options)
 {
+    /// <summary>
+    /// AdamW over every parameter at <see cref="FlipPretrainingOptions.LearningRate"/>, or, with a
+    /// <see cref="FlipPretrainingOptions.HeadLearningRate"/>, two groups: the PLM's weights first at LearningRate, then
+    /// the rest (ID model, heads, projections) at HeadLearningRate.
+    /// </summary>
+    internal static optim.Optimizer CreateOptimizer(FlipPretrainingModel model, FlipPretrainingOptions options)
+    {
+        if (options.HeadLearningRate is not { } headLr)
+            return optim.AdamW(model.parameters(), lr: options.LearningRate, weight_decay: options.WeightDecay);
+        if (headLr <= 0) throw new ArgumentOutOfRangeException(nameof(options), "HeadLearningRate must be positive");
+        var plm = model.Plm.parameters().ToList();
+        var plmSet = new HashSet<IntPtr>(plm.Select(p => p.Handle));
+        var rest = model.parameters().Where(p => !plmSet.Contains(p.Handle)).ToList();
+        return optim.AdamW(
+        [
+            new TorchSharp.Modules.AdamW.ParamGroup(plm, lr: options.LearningRate, weight_decay: options.WeightDecay),
+            new TorchSharp.Modules.AdamW.ParamGroup(rest, lr: headLr, weight_decay: options.WeightDecay),
+        ], lr: options.LearningRate, weight_decay: options.WeightDecay);
+    }
+
     public FlipPretrainingReport Train(IReadOnlyList<TextTabularPair> pairs, Action<FlipStepProgress>? progress = null, CancellationToken cancellation = default)
     {
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1");
@@ -30,7 +50,7 @@ public sealed class FlipPretrainer(FlipPretrainingModel model, FeatureNoiseDistr
         var logInterval = Math.Max(1, options.LogInterval);
         var sampling = options.Heads.MlmSampledNegatives > 0 ? new MlmSampling(options.Heads.MlmSampledNegatives, model.Plm.Config.VocabSize) : null;
         var parameters = model.parameters().ToArray();
-        using var optimizer = optim.AdamW(parameters, lr: options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = CreateOptimizer(model, options);
         var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max: totalSteps, eta_min: 0);
         model.train();
 

@@ -24,6 +24,21 @@ public sealed class FlipHeadOptions
     /// each batch's target words plus K uniformly drawn words, log-Q corrected (<see cref="MlmSampling"/>).
     /// </summary>
     public int MlmSampledNegatives { get; set; }
+    /// <summary>
+    /// The text vector ICL contrasts with v: Cls (the paper's [CLS] state; default) or Mean (mean of the unpadded token
+    /// states, the pooling the pretrained MiniLM sentence encoder was trained with). A diagnostic option: see
+    /// docs/flip-alignment.md, "Making pretraining learn".
+    /// </summary>
+    public IclTextPooling IclPooling { get; set; } = IclTextPooling.Cls;
+}
+
+/// <summary>How ICL reduces the PLM's token states to one text vector.</summary>
+public enum IclTextPooling
+{
+    /// <summary>The [CLS] (first) token's state, as in the paper.</summary>
+    Cls,
+    /// <summary>The mean over the tokens the attention mask keeps (padding excluded).</summary>
+    Mean,
 }
 
 /// <summary>
@@ -71,6 +86,16 @@ public sealed class FlipPretrainingModel : nn.Module<FlipBatch, FlipLosses>
     internal MlmReconstructionHead MlmHead => _mlmHead;
     internal MtmReconstructionHead MtmHead => _mtmHead;
     internal IclProjectionHeads IclHead => _iclHead;
+
+    /// <summary>ICL's text vector from token states [B, L, Dt]: [CLS], or the mean over unpadded tokens (mask [B, L], 1 = token).</summary>
+    internal static Tensor PoolText(Tensor states, Tensor attentionMask, IclTextPooling pooling)
+    {
+        if (pooling == IclTextPooling.Cls) return states.select(1, 0);
+        using var scope = NewDisposeScope();
+        var mask = attentionMask.to_type(states.dtype).unsqueeze(-1);                // [B, L, 1]
+        var mean = (states * mask).sum(1) / mask.sum(1).clamp_min(1.0);
+        return mean.MoveToOuterDisposeScope();
+    }
 
     /// <summary>Starts MTM's output bias at log q of the NCE noise distribution (call once on fresh heads).</summary>
     public void InitializeNceBias(FeatureNoiseDistribution noise) => _mtmHead.InitializeOutputBias(noise.Probabilities);
@@ -130,7 +155,7 @@ public sealed class FlipPretrainingModel : nn.Module<FlipBatch, FlipLosses>
         }
         if (o.Icl)
         {
-            var loss = _iclHead.call(text!.select(1, 0), row!);
+            var loss = _iclHead.call(PoolText(text!, batch.AttentionMask, Heads.IclPooling), row!);
             total = total + loss;
             icl = loss.detach().MoveToOuterDisposeScope();
         }
@@ -145,7 +170,9 @@ public sealed class FlipPretrainingModel : nn.Module<FlipBatch, FlipLosses>
     Tensor? MlmLoss(Tensor maskedText, Tensor? row, FlipBatch batch)
     {
         var (b, l, dt) = (maskedText.shape[0], maskedText.shape[1], maskedText.shape[2]);
-        var positions = batch.MlmPositions ?? batch.MlmLabels!.ne(FlipMasker.IgnoreLabel).view(-1).nonzero().squeeze(1); // flat indices b*L + t
+        // An explicit Scalar kept alive by `using` (an implicit one may be finalized during the native call, see BertModel).
+        using var ignore = FlipMasker.IgnoreLabel.ToScalar();
+        var positions = batch.MlmPositions ?? batch.MlmLabels!.ne(ignore).view(-1).nonzero().squeeze(1); // flat indices b*L + t
         if (positions.shape[0] == 0) return null;
         var states = maskedText.reshape(b * l, dt).index_select(0, positions);
         var rows = row?.index_select(0, positions.div(l, rounding_mode: RoundingMode.floor));

@@ -12,6 +12,13 @@ public sealed class FlipPretrainingOptions
     public int BatchSize { get; set; } = 1024;
     /// <summary>AdamW peak learning rate, decayed by a cosine schedule to 0. Default 5e-5.</summary>
     public double LearningRate { get; set; } = 5e-5;
+    /// <summary>
+    /// AdamW peak learning rate of everything that is not the PLM (the ID model, the MLM/MTM reconstruction heads, the
+    /// ICL projections), in its own parameter group, cosine-decayed like the PLM's. Null (the default) = one group at
+    /// <see cref="LearningRate"/>, the paper's single rate. Why: those parts start from scratch, and at 5e-5 a CPU-sized
+    /// run of a few hundred steps leaves them where they started (docs/flip-alignment.md, "Making pretraining learn").
+    /// </summary>
+    public double? HeadLearningRate { get; set; }
     /// <summary>AdamW weight decay. Default 1e-3.</summary>
     public double WeightDecay { get; set; } = 1e-3;
     /// <summary>Share r_text of fields (or value tokens, with token-level masking) masked in the text. Default 0.15.</summary>

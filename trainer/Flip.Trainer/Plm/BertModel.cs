@@ -35,7 +35,9 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var keyMask = attentionMask.ne(0).view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]);
+        // A cast, not ne(0): the implicit Scalar of ne(0) is a finalizable temporary that the GC may free while the
+        // native call still reads it ("Unknown scalar type" in a long online run with pretraining); the mask is 0/1.
+        var keyMask = attentionMask.to(ScalarType.Bool).view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]);
         var hidden = _embeddings.call(inputIds, null);
         return _encoder.call(hidden, keyMask).MoveToOuterDisposeScope();
     }
