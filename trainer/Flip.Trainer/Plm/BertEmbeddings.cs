@@ -37,10 +37,10 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         var length = inputIds.shape[1];
         var positions = arange(length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
-        var x = _wordEmbeddings.call(inputIds) + _positionEmbeddings.call(positions);
+        var x = _wordEmbeddings.call(inputIds).Plus(_positionEmbeddings.call(positions));
         x = tokenTypeIds is null
-            ? x + _tokenTypeEmbeddings.weight![0]
-            : x + _tokenTypeEmbeddings.call(tokenTypeIds);
+            ? x.Plus(_tokenTypeEmbeddings.weight![0])
+            : x.Plus(_tokenTypeEmbeddings.call(tokenTypeIds));
         return _dropout.call(_layerNorm.call(x)).MoveToOuterDisposeScope();
     }
 }

@@ -27,6 +27,6 @@ public sealed class BertSublayerOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return _layerNorm.call(_dropout.call(_dense.call(x)) + residual).MoveToOuterDisposeScope();
+        return _layerNorm.call(_dropout.call(_dense.call(x)).Plus(residual)).MoveToOuterDisposeScope();
     }
 }
