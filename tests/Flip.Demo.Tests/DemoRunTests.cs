@@ -32,12 +32,12 @@ public class DemoRunTests(DemoRunFixture demo)
     }
 
     [Fact]
-    public void Serves_the_default_flip_id_model_re_aligned_by_periodic_pretraining()
+    public void Serves_the_default_flip_id_model()
     {
         var r = demo.Report;
+        Assert.NotEmpty(r.ServedVersions);
         Assert.All(r.ServedVersions, v => Assert.Equal("flip-id", v.Kind));
-        Assert.True(r.PretrainRuns >= 1, $"pretraining runs: {r.PretrainRuns}");
-        Assert.True(r.PretrainSeconds > 0);
+        Assert.Equal(0, r.PretrainRuns);
     }
 
     [Fact]
