@@ -32,11 +32,11 @@ public class DemoRunTests(DemoRunFixture demo)
     }
 
     [Fact]
-    public void Serves_the_default_flip_id_model()
+    public void Serves_the_model_kind_it_was_given()
     {
         var r = demo.Report;
         Assert.NotEmpty(r.ServedVersions);
-        Assert.All(r.ServedVersions, v => Assert.Equal("flip-id", v.Kind));
+        Assert.All(r.ServedVersions, v => Assert.Equal("dcnv2", v.Kind));
         Assert.Equal(0, r.PretrainRuns);
     }
 
