@@ -2,7 +2,7 @@ namespace Flip.Demo.Tests;
 
 /// <summary>
 /// One short run of the real demo (embedded broker, ingest, trainer and scorer hosts, front end) shared by the tests
-/// that look at what it produced: 8,000 MovieLens-1M events, 30% of them live on a 20 s event clock, with every
+/// that look at what it produced: 8,000 MovieLens-1M events, 30% of them live on a 10 s event clock, with every
 /// worker's /metrics endpoint on; DCNv2 (see below).
 /// </summary>
 public sealed class DemoRunFixture : IAsyncLifetime
@@ -18,7 +18,7 @@ public sealed class DemoRunFixture : IAsyncLifetime
             WorkDirectory = Path.Combine(Path.GetTempPath(), $"flip-demo-test-{Guid.NewGuid():N}"),
             Limit = 8_000,
             BackfillFraction = 0.7,
-            LiveDuration = TimeSpan.FromSeconds(20),
+            LiveDuration = TimeSpan.FromSeconds(10),
             TrainerWindow = "1000",
             // DCNv2: in a run this small the FLIP_ID model's early versions scored live AUC 0.45-0.49 in some runs (with
             // and without pretraining), below what this test demands; FLIP_ID and pretraining are tested in
