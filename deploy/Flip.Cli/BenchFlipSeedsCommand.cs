@@ -36,24 +36,26 @@ internal static class BenchFlipSeedsCommand
         var baselineBatch = new Option<int?>("--baseline-batch-size") { Description = "Batch of DCNv2 from scratch (default: --batch-size, the finetuning batch, so the baseline gets FLIP_ID's steps)" };
         var baselineEpochs = new Option<int?>("--baseline-epochs") { Description = "Most epochs of DCNv2 from scratch, best validation epoch kept, patience 1 (default: --finetune-epochs)" };
         var iclPooling = new Option<IclTextPooling>("--icl-pooling") { Description = "Text vector of ICL: cls (the paper's [CLS], default) or mean (mean of the token states)", DefaultValueFactory = _ => IclTextPooling.Cls };
+        var schedule = new Option<FlipLearningRateSchedule>("--finetune-schedule") { Description = "Finetuning learning-rate schedule: constant (default, the rule DCNv2 from scratch trains with) or cosine (decay to 0)", DefaultValueFactory = _ => FlipLearningRateSchedule.Constant };
+        var ablation = FlipCommands.Ablation();
         var pretrainBatch = new Option<int>("--pretrain-batch-size") { Description = "Pretraining pairs per step = ICL in-batch negatives + 1 (default 1024, the paper's)", DefaultValueFactory = _ => 1024 };
         var batch = FlipCommands.BatchSize();
         var maxLength = PairCliOptions.MaxLength();
         var resamples = new Option<int>("--bootstrap") { Description = "Bootstrap resamples (default 1000)", DefaultValueFactory = _ => 1000 };
         var torch = new TorchCliOptions(deviceDefault: "cpu"); // the published seed study ran on the CPU
         var cmd = new Command("flip-seeds", "DCNv2 vs FLIP_ID, FLIP_PLM and FLIP over several seeds: mean test AUC and paired-bootstrap intervals of the differences");
-        foreach (var o in new Option[] { dataset, path, output, limit, plm, shape, layers, vocab, seeds, pretrainEpochs, finetuneEpochs, pretrainLr, finetuneLr, plmLr, headLr, iclPooling, pretrainBatch, batch, baselineBatch, baselineEpochs, maxLength, resamples })
+        foreach (var o in new Option[] { dataset, path, output, limit, plm, shape, layers, vocab, seeds, pretrainEpochs, finetuneEpochs, pretrainLr, finetuneLr, plmLr, headLr, iclPooling, schedule, ablation, pretrainBatch, batch, baselineBatch, baselineEpochs, maxLength, resamples })
             cmd.Options.Add(o);
         torch.AddTo(cmd);
         cmd.SetAction(parse => Run(torch.Configure(parse), new Settings(parse.GetValue(dataset)!, parse.GetValue(path)!.FullName, parse.GetValue(output)?.FullName, parse.GetValue(limit),
             parse.GetValue(plm)?.FullName, parse.GetValue(shape), parse.GetValue(layers), parse.GetValue(vocab)!, parse.GetValue(seeds)!, parse.GetValue(pretrainEpochs),
-            parse.GetValue(finetuneEpochs), parse.GetValue(pretrainLr), parse.GetValue(finetuneLr), parse.GetValue(plmLr), parse.GetValue(headLr), parse.GetValue(iclPooling), parse.GetValue(pretrainBatch),
+            parse.GetValue(finetuneEpochs), parse.GetValue(pretrainLr), parse.GetValue(finetuneLr), parse.GetValue(plmLr), parse.GetValue(headLr), parse.GetValue(iclPooling), parse.GetValue(schedule), parse.GetValue(ablation)!, parse.GetValue(pretrainBatch),
             parse.GetValue(batch), parse.GetValue(baselineBatch), parse.GetValue(baselineEpochs), parse.GetValue(maxLength), parse.GetValue(resamples), parse.GetValue(torch.Threads))));
         return cmd;
     }
 
     internal sealed record Settings(string Dataset, string Path, string? Out, int? Limit, string? Plm, string? Shape, int? Layers, string Vocab, int[] Seeds,
-        int PretrainEpochs, int FinetuneEpochs, double PretrainLr, double FinetuneLr, double PlmLr, double? PretrainHeadLr, IclTextPooling IclPooling, int PretrainBatchSize, int BatchSize,
+        int PretrainEpochs, int FinetuneEpochs, double PretrainLr, double FinetuneLr, double PlmLr, double? PretrainHeadLr, IclTextPooling IclPooling, FlipLearningRateSchedule FinetuneSchedule, string Ablation, int PretrainBatchSize, int BatchSize,
         int? BaselineBatchSize, int? BaselineEpochs, int MaxLength, int Resamples, int Threads)
     {
         /// <summary>DCNv2's batch: FLIP_ID's finetuning batch unless set, so the baseline takes as many steps as FLIP_ID.</summary>
@@ -85,7 +87,7 @@ internal static class BenchFlipSeedsCommand
         if (s.Out is not null)
         {
             Directory.CreateDirectory(s.Out);
-            var stem = System.IO.Path.Combine(s.Out, $"flip-{s.Dataset}");
+            var stem = System.IO.Path.Combine(s.Out, ReportStem(s));
             File.WriteAllText(stem + ".json", JsonSerializer.Serialize(report, CliOptions.Indented) + "\n");
             File.WriteAllText(stem + ".md", markdown);
             err.MarkupLine($"wrote [green]{Markup.Escape(stem)}.md[/] and [green].json[/]");
@@ -93,6 +95,10 @@ internal static class BenchFlipSeedsCommand
         Console.WriteLine(markdown);
         return 0;
     }
+
+    /// <summary>flip-&lt;dataset&gt; for full FLIP, flip-&lt;dataset&gt;-&lt;ablation&gt; for a Table 5 variant (so ablations sit beside the main table).</summary>
+    internal static string ReportStem(Settings s) =>
+        FlipObjectives.Parse(s.Ablation) == FlipAblation.None ? $"flip-{s.Dataset}" : $"flip-{s.Dataset}-{s.Ablation.ToLowerInvariant()}";
 
     /// <summary>
     /// What one seed runs: DCNv2 from scratch with the finetuning lr, batch and epochs of FLIP_ID (unless set) and the
@@ -106,9 +112,12 @@ internal static class BenchFlipSeedsCommand
         Pretraining = new FlipPretrainingOptions
         {
             Epochs = s.PretrainEpochs, BatchSize = s.PretrainBatchSize, LearningRate = s.PretrainLr, HeadLearningRate = s.PretrainHeadLr, Device = device,
-            Heads = new FlipHeadOptions { IclPooling = s.IclPooling },
+            Heads = new FlipHeadOptions { IclPooling = s.IclPooling }, Ablation = FlipObjectives.Parse(s.Ablation),
         },
-        Finetuning = new FlipFinetuningOptions { Epochs = s.FinetuneEpochs, BatchSize = s.BatchSize, LearningRate = s.FinetuneLr, PlmLearningRate = s.PlmLr, Device = device },
+        Finetuning = new FlipFinetuningOptions
+        {
+            Epochs = s.FinetuneEpochs, BatchSize = s.BatchSize, LearningRate = s.FinetuneLr, PlmLearningRate = s.PlmLr, Schedule = s.FinetuneSchedule, Device = device,
+        },
         MaxLength = s.MaxLength,
     };
 
@@ -117,14 +126,15 @@ internal static class BenchFlipSeedsCommand
         var c = CultureInfo.InvariantCulture;
         var s = r.Settings;
         var sb = new StringBuilder();
-        sb.AppendLine($"# DCNv2 vs FLIP on {r.Dataset} ({s.Seeds.Length} seeds)").AppendLine();
+        var variant = FlipObjectives.Parse(s.Ablation) == FlipAblation.None ? "" : $", pretraining ablation {s.Ablation}";
+        sb.AppendLine($"# DCNv2 vs FLIP on {r.Dataset} ({s.Seeds.Length} seeds{variant})").AppendLine();
         sb.AppendLine("Made by:").AppendLine().AppendLine("```bash").AppendLine(r.Command).AppendLine("```").AppendLine();
         sb.AppendLine(r.PlmRandomlyInitialised
             ? $"**PLM: RANDOMLY INITIALISED ({r.Plm}): FLIP_PLM and FLIP say nothing about the paper's results.**"
             : $"PLM: pretrained, {r.Plm}.").AppendLine();
         sb.AppendLine(string.Create(c, $"Run {r.CreatedUtc:yyyy-MM-dd HH:mm} UTC on cpu ({Environment.ProcessorCount} cores shared with other jobs, {s.Threads} torch threads). Seeds {string.Join(", ", s.Seeds)}."));
         sb.AppendLine(string.Create(c, $"{r.Events:N0} events (the first in time order), one chronological split for every row and seed: train {r.Train:N0} / validation {r.Validation:N0} / test {r.Test:N0} (latest 10%); {r.VocabularySize:N0} feature ids."));
-        sb.AppendLine(string.Create(c, $"DCNv2 from scratch: Adam lr {s.FinetuneLr}, batch {s.BaselineBatch}, up to {s.BaselineMaxEpochs} epochs, best validation AUC kept (patience 1). FLIP: one pretraining per seed ({s.PretrainEpochs} epoch(s), AdamW lr {s.PretrainLr} for the PLM and {(s.PretrainHeadLr ?? s.PretrainLr).ToString(c)} for the ID model, heads and projections, ICL text vector {(s.IclPooling == IclTextPooling.Cls ? "[CLS]" : "mean of token states")}, batch {s.PretrainBatchSize}, texts of at most {s.MaxLength} tokens), then each mode finetuned for at most {s.FinetuneEpochs} epochs (batch {s.BatchSize}, lr {s.FinetuneLr} for the ID model and heads, {s.PlmLr} for the PLM), best validation epoch kept (patience 1). Test is never used for selection."));
+        sb.AppendLine(string.Create(c, $"DCNv2 from scratch: Adam lr {s.FinetuneLr}, batch {s.BaselineBatch}, up to {s.BaselineMaxEpochs} epochs, best validation AUC kept (patience 1). FLIP: one pretraining per seed ({s.PretrainEpochs} epoch(s), AdamW lr {s.PretrainLr} for the PLM and {(s.PretrainHeadLr ?? s.PretrainLr).ToString(c)} for the ID model, heads and projections, ICL text vector {(s.IclPooling == IclTextPooling.Cls ? "[CLS]" : "mean of token states")}, batch {s.PretrainBatchSize}, texts of at most {s.MaxLength} tokens), then each mode finetuned for at most {s.FinetuneEpochs} epochs (batch {s.BatchSize}, AdamW lr {s.FinetuneLr} for the ID model and heads, {s.PlmLr} for the PLM, {(s.FinetuneSchedule == FlipLearningRateSchedule.Constant ? "constant" : "cosine-decayed to 0")}), best validation epoch kept (patience 1). Test is never used for selection."));
         sb.AppendLine();
         sb.AppendLine("| model | mean test AUC | std (seeds) | mean test logloss | test AUC per seed |");
         sb.AppendLine("|---|---:|---:|---:|---|");

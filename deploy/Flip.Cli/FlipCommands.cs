@@ -16,6 +16,13 @@ internal static class FlipCommands
         DefaultValueFactory = _ => defaultValue,
     };
 
+    /// <summary>`--ablation`: the pretraining variant of the paper's Table 5, by its CLI name (parse with <see cref="Trainer.Alignment.FlipObjectives.Parse"/>).</summary>
+    public static Option<string> Ablation() => new("--ablation")
+    {
+        Description = $"Table 5 variant: {string.Join(", ", Trainer.Alignment.FlipObjectives.Names.Keys)} (default none = full FLIP)",
+        DefaultValueFactory = _ => "none",
+    };
+
     public static Option<int> BatchSize() => CliOptions.BatchSize(DefaultBatchSize, "Pairs per step");
 
     public static Option<double> LearningRate() => new("--lr")

@@ -31,11 +31,7 @@ internal static class FlipPretrainCommand
             Description = $"ID model: {string.Join(", ", CtrModelFactory.Names)} (default dcnv2)",
             DefaultValueFactory = _ => "dcnv2",
         };
-        var ablation = new Option<string>("--ablation")
-        {
-            Description = $"Table 5 variant: {string.Join(", ", FlipObjectives.Names.Keys)} (default none = full FLIP)",
-            DefaultValueFactory = _ => "none",
-        };
+        var ablation = FlipCommands.Ablation();
         var epochs = FlipCommands.Epochs(1);
         var batch = FlipCommands.BatchSize();
         var lr = FlipCommands.LearningRate();

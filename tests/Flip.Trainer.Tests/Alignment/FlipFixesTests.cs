@@ -64,6 +64,25 @@ public class FlipFixesTests
         Assert.Equal(model.parameters().Count(), plmGroup.Parameters.Count() + restGroup.Parameters.Count());
     }
 
+    [Theory]
+    [InlineData(FlipLearningRateSchedule.Cosine)]
+    [InlineData(FlipLearningRateSchedule.Constant)]
+    public void FinetuningScheduleDecaysToZeroOrStaysAtThePeak(FlipLearningRateSchedule kind)
+    {
+        using var model = FinetuneModel();
+        var options = new FlipFinetuningOptions { LearningRate = 1e-3, PlmLearningRate = 5e-5, Schedule = kind };
+        using var optimizer = FlipFinetuner.CreateOptimizer(model, options);
+        var schedule = FlipFinetuner.CreateSchedule(optimizer, options, totalSteps: 10);
+        for (var i = 0; i < 10; i++)
+        {
+            optimizer.step();
+            schedule?.step();
+        }
+        var rates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
+        if (kind == FlipLearningRateSchedule.Cosine) Assert.All(rates, r => Assert.True(r < 1e-12, $"lr {r} after the last step"));
+        else Assert.Equal([5e-5, 1e-3], rates);
+    }
+
     [Fact]
     public void FinetuningKeepsTheBestValidationEpochAndStopsEarly()
     {

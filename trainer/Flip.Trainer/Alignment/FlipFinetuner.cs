@@ -18,7 +18,8 @@ public sealed record FlipFinetuneReport(FlipFinetuneMode Mode, int Steps, double
 }
 
 /// <summary>
-/// Finetunes a <see cref="FlipFinetuneModel"/> for CTR with AdamW and cosine decay, and predicts click probabilities.
+/// Finetunes a <see cref="FlipFinetuneModel"/> for CTR with AdamW (cosine decay or a constant rate, see
+/// <see cref="FlipFinetuningOptions.Schedule"/>), and predicts click probabilities.
 /// Two parameter groups: the PLM's weights at <see cref="FlipFinetuningOptions.PlmLearningRate"/>, everything else (ID
 /// model, CTR head, a) at <see cref="FlipFinetuningOptions.LearningRate"/>. With validation pairs it keeps the epoch
 /// of best validation AUC and stops after <see cref="FlipFinetuningOptions.Patience"/> epochs without improvement,
@@ -39,6 +40,10 @@ public sealed class FlipFinetuner(FlipFinetuneModel model, FlipFinetuningOptions
         ], lr: options.LearningRate, weight_decay: options.WeightDecay);
     }
 
+    /// <summary>Cosine decay to 0 over <paramref name="totalSteps"/> steps, or none (a constant rate).</summary>
+    internal static optim.lr_scheduler.LRScheduler? CreateSchedule(optim.Optimizer optimizer, FlipFinetuningOptions options, int totalSteps) =>
+        options.Schedule == FlipLearningRateSchedule.Cosine ? optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max: totalSteps, eta_min: 0) : null;
+
     public FlipFinetuneReport Train(IReadOnlyList<TextTabularPair> train, IReadOnlyList<TextTabularPair>? validation = null,
         Action<int, int, double>? progress = null, CancellationToken cancellation = default)
     {
@@ -50,7 +55,7 @@ public sealed class FlipFinetuner(FlipFinetuneModel model, FlipFinetuningOptions
         var stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = Math.Max(1, stepsPerEpoch * options.Epochs);
         using var optimizer = CreateOptimizer(model, options);
-        var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max: totalSteps, eta_min: 0);
+        var schedule = CreateSchedule(optimizer, options, totalSteps);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var losses = new List<double>();
         var step = 0;
@@ -78,7 +83,7 @@ public sealed class FlipFinetuner(FlipFinetuneModel model, FlipFinetuningOptions
                     loss.backward();
                     model.Text.CollectGradients();
                     optimizer.step();
-                    schedule.step();
+                    schedule?.step();
                     model.Text.MarkStale();
                     var value = loss.item<float>();
                     sum += value;

@@ -14,10 +14,15 @@ public sealed class FlipFinetuningOptions
     public int Patience { get; set; } = 1;
     /// <summary>Pairs per step. Default 64.</summary>
     public int BatchSize { get; set; } = 64;
-    /// <summary>AdamW peak learning rate of the ID model, the PLM's CTR head and a, cosine-decayed to 0. Default 5e-5.</summary>
+    /// <summary>AdamW peak learning rate of the ID model, the PLM's CTR head and a. Default 5e-5.</summary>
     public double LearningRate { get; set; } = 5e-5;
-    /// <summary>AdamW peak learning rate of the PLM's own weights (their parameter group), cosine-decayed to 0. Default 5e-5 (the authors').</summary>
+    /// <summary>AdamW peak learning rate of the PLM's own weights (their parameter group). Default 5e-5 (the authors').</summary>
     public double PlmLearningRate { get; set; } = 5e-5;
+    /// <summary>
+    /// How both learning rates move over the run: Cosine (decay to 0 over all epochs' steps; default) or Constant (the
+    /// ID models' own rule: the from-scratch baseline trains with a constant Adam rate, so a fair FLIP_ID row uses it too).
+    /// </summary>
+    public FlipLearningRateSchedule Schedule { get; set; } = FlipLearningRateSchedule.Cosine;
     /// <summary>AdamW weight decay. Default 1e-3.</summary>
     public double WeightDecay { get; set; } = 1e-3;
     /// <summary>Where training runs (the trainer moves the model there): auto (CUDA when torch.cuda.is_available()), cpu, cuda or cuda:N. Default auto.</summary>
@@ -26,4 +31,13 @@ public sealed class FlipFinetuningOptions
     public bool Bf16 { get; set; }
     /// <summary>Seed of the CTR head's initialisation, dropout and shuffling. Default 42.</summary>
     public int Seed { get; set; } = 42;
+}
+
+/// <summary>Learning-rate schedule of FLIP finetuning.</summary>
+public enum FlipLearningRateSchedule
+{
+    /// <summary>Cosine decay from the peak to 0 over all the run's steps.</summary>
+    Cosine,
+    /// <summary>The peak rate throughout.</summary>
+    Constant,
 }

@@ -98,7 +98,7 @@ public static class FlipExperiment
     static FlipFinetuningOptions WithMode(FlipFinetuningOptions o, FlipFinetuneMode mode) => new()
     {
         Mode = mode, Epochs = o.Epochs, Patience = o.Patience, BatchSize = o.BatchSize, LearningRate = o.LearningRate, PlmLearningRate = o.PlmLearningRate,
-        WeightDecay = o.WeightDecay, Device = o.Device,
+        WeightDecay = o.WeightDecay, Schedule = o.Schedule, Device = o.Device,
         Bf16 = o.Bf16, Seed = o.Seed,
     };
 }
