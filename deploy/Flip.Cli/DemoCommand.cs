@@ -14,22 +14,27 @@ namespace Flip.Cli;
 /// </summary>
 internal static class DemoCommand
 {
-    public static Command Create()
+    public static Command Create() => Create(Run);
+
+    /// <summary>The command with <paramref name="run"/> given the bound options and whether to print plain lines (tests bind without running).</summary>
+    internal static Command Create(Func<DemoOptions, bool, CancellationToken, Task<int>> run)
     {
         var path = CliOptions.DatasetPath();
         path.Required = false;
         path.DefaultValueFactory = _ => new DirectoryInfo(DefaultDatasetPath());
         var work = new Option<DirectoryInfo>("--work", "-w") { Description = "Folder of the run: store/, registry/, chart, summary, log (default: a new folder under the system temp folder)" };
-        var backfill = new Option<double>("--backfill") { Description = "Share of the events (oldest first) backfilled at full speed before the live part", DefaultValueFactory = _ => 0.9 };
-        var speedup = new Option<double>("--speedup") { Description = "Event-time seconds per wall second in the live part; 0 = fit the live part into --live-seconds", DefaultValueFactory = _ => 0 };
-        var liveSeconds = new Option<double>("--live-seconds") { Description = "Wall seconds of the live part when --speedup is 0", DefaultValueFactory = _ => 240 };
+        // Help shows the plain run's defaults; with --quick an option not given takes DemoOptions.Quick()'s value instead.
+        var defaults = new DemoOptions();
+        var backfill = new Option<double>("--backfill") { Description = "Share of the events (oldest first) backfilled at full speed before the live part", DefaultValueFactory = _ => defaults.BackfillFraction };
+        var speedup = new Option<double>("--speedup") { Description = "Event-time seconds per wall second in the live part; 0 = fit the live part into --live-seconds", DefaultValueFactory = _ => defaults.Speedup };
+        var liveSeconds = new Option<double>("--live-seconds") { Description = "Wall seconds of the live part when --speedup is 0", DefaultValueFactory = _ => defaults.LiveDuration.TotalSeconds };
         var limit = CliOptions.Limit("Replay only the oldest N events (default: all)");
         var threads = TorchCliOptions.ServiceThreads("the services' settings, Trainer:Threads 2 and Scorer:TorchThreads 1");
-        var quick = new Option<bool>("--quick") { Description = "A short run: the oldest 60,000 events, 45 live seconds, 1,000-event trainer windows, pretraining every 20,000 events" };
-        var model = new Option<string>("--model") { Description = "Model the online trainer trains (Trainer:Model): flip-id, flip, flip-plm or an ID-zoo name (dcnv2, ...)", DefaultValueFactory = _ => "flip-id" };
-        var pretrainEvery = new Option<string>("--pretrain-every") { Description = "Periodic FLIP pretraining every N trained events or an event-time span (Trainer:PretrainEvery; \"\" = off; FLIP models only)", DefaultValueFactory = _ => "100000" };
-        var plmLayers = new Option<int>("--plm-layers") { Description = "MiniLM encoder layers kept for a FLIP model (Trainer:PlmLayers; 0 = all 6)", DefaultValueFactory = _ => 1 };
-        var window = new Option<string>("--window") { Description = "Trainer window: events (5000) or an event-time span (01:00:00)", DefaultValueFactory = _ => "5000" };
+        var quick = new Option<bool>("--quick") { Description = "A short run: the oldest 60,000 events, 45 live seconds, 1,000-event trainer windows, pretraining every 20,000 events (options given explicitly still win)" };
+        var model = new Option<string>("--model") { Description = "Model the online trainer trains (Trainer:Model): flip-id, flip, flip-plm or an ID-zoo name (dcnv2, ...)", DefaultValueFactory = _ => defaults.Model };
+        var pretrainEvery = new Option<string>("--pretrain-every") { Description = "Periodic FLIP pretraining every N trained events or an event-time span (Trainer:PretrainEvery; \"\" = off; FLIP models only)", DefaultValueFactory = _ => defaults.PretrainEvery };
+        var plmLayers = new Option<int>("--plm-layers") { Description = "MiniLM encoder layers kept for a FLIP model (Trainer:PlmLayers; 0 = all 6)", DefaultValueFactory = _ => defaults.PlmLayers };
+        var window = new Option<string>("--window") { Description = "Trainer window: events (5000) or an event-time span (01:00:00)", DefaultValueFactory = _ => defaults.TrainerWindow };
         var scorerPort = new Option<int>("--scorer-port") { Description = "Loopback port of the scorer's HTTP API (0 = a free port)" };
         var set = new Option<string[]>("--set") { Description = "Extra configuration for the workers, KEY=VALUE (repeatable), e.g. --set Trainer:LearningRate=0.002", AllowMultipleArgumentsPerToken = false };
         var plain = new Option<bool>("--plain") { Description = "One status line every 10 s instead of the live dashboard (also when output is redirected)" };
@@ -37,27 +42,22 @@ internal static class DemoCommand
         foreach (var o in new Option[] { path, work, backfill, speedup, liveSeconds, limit, quick, model, pretrainEvery, plmLayers, window, scorerPort, set, plain, threads }) cmd.Options.Add(o);
         cmd.SetAction((parse, ct) =>
         {
+            var baseline = parse.GetValue(quick) ? DemoOptions.Quick() : defaults;
+            T Given<T>(Option<T> option, T otherwise) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : otherwise;
             var options = new DemoOptions
             {
                 DatasetPath = parse.GetValue(path)!.FullName,
                 WorkDirectory = parse.GetValue(work)?.FullName ?? "",
-                BackfillFraction = parse.GetValue(backfill),
-                Speedup = parse.GetValue(speedup),
-                LiveDuration = TimeSpan.FromSeconds(parse.GetValue(liveSeconds)),
-                Limit = parse.GetValue(limit) ?? 0,
-                Model = parse.GetValue(model)!,
-                PretrainEvery = parse.GetValue(pretrainEvery)!,
-                PlmLayers = parse.GetValue(plmLayers),
-                TrainerWindow = parse.GetValue(window)!,
+                BackfillFraction = Given(backfill, baseline.BackfillFraction),
+                Speedup = Given(speedup, baseline.Speedup),
+                LiveDuration = parse.GetResult(liveSeconds) is { Implicit: false } ? TimeSpan.FromSeconds(parse.GetValue(liveSeconds)) : baseline.LiveDuration,
+                Limit = parse.GetValue(limit) ?? baseline.Limit,
+                Model = Given(model, baseline.Model),
+                PretrainEvery = Given(pretrainEvery, baseline.PretrainEvery),
+                PlmLayers = Given(plmLayers, baseline.PlmLayers),
+                TrainerWindow = Given(window, baseline.TrainerWindow),
                 ScorerPort = parse.GetValue(scorerPort),
             };
-            if (parse.GetValue(quick))
-            {
-                if (options.Limit == 0) options.Limit = 60_000;
-                if (parse.GetResult(liveSeconds) is null || parse.GetResult(liveSeconds)!.Implicit) options.LiveDuration = TimeSpan.FromSeconds(45);
-                if (parse.GetResult(window) is null || parse.GetResult(window)!.Implicit) options.TrainerWindow = "1000";
-                if (parse.GetResult(pretrainEvery) is null || parse.GetResult(pretrainEvery)!.Implicit) options.PretrainEvery = "20000";
-            }
             if (parse.GetValue(threads) is { } n)
             {
                 // One process, one torch thread pool: the trainer and the scorer get the same count.
@@ -70,7 +70,7 @@ internal static class DemoCommand
                 if (eq <= 0) throw new UserInputException($"--set expects KEY=VALUE, got '{pair}'");
                 options.Settings[pair[..eq]] = pair[(eq + 1)..];
             }
-            return Run(options, parse.GetValue(plain) || Console.IsOutputRedirected, ct);
+            return run(options, parse.GetValue(plain) || Console.IsOutputRedirected, ct);
         });
         return cmd;
     }

@@ -94,6 +94,18 @@ public sealed class DemoOptions
     /// </summary>
     public Dictionary<string, string?> Settings { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The short run of <c>flip demo --quick</c>: the oldest 60,000 events, a 45-second live part, 1,000-event trainer
+    /// windows and pretraining every 20,000 events (so a quick run still shows a pretraining run); the rest as default.
+    /// </summary>
+    public static DemoOptions Quick() => new()
+    {
+        Limit = 60_000,
+        LiveDuration = TimeSpan.FromSeconds(45),
+        TrainerWindow = "1000",
+        PretrainEvery = "20000",
+    };
+
     /// <summary>Throws <see cref="DemoConfigurationException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
