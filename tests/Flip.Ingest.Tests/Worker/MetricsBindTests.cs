@@ -17,34 +17,25 @@ public class MetricsBindTests
     public async Task The_default_bind_address_serves_loopback_only()
     {
         Assert.Equal("127.0.0.1", new IngestOptions().MetricsBindAddress);
-        int port = FreePort();
-        var endpoint = new MetricsEndpoint(new MetricsEndpointSettings(new IngestOptions().MetricsBindAddress, port),
-            Prometheus.Metrics.NewCustomRegistry(), NullLogger<MetricsEndpoint>.Instance);
-        await endpoint.StartAsync(CancellationToken.None);
-        try
-        {
-            Assert.True(await Serves(IPAddress.Loopback, port));
-            // Every address of this machine's other interfaces is refused (a machine without one has nothing to expose).
-            foreach (var address in NonLoopbackIPv4())
-                Assert.False(await Serves(address, port), $"/metrics answered on {address}:{port} although bound to 127.0.0.1.");
-        }
-        finally
-        {
-            await endpoint.StopAsync(CancellationToken.None);
-        }
+        // Every address of this machine's other interfaces is refused (a machine without one has nothing to expose).
+        await AssertServes(new IngestOptions().MetricsBindAddress, otherInterfaces: false);
     }
 
     [Fact]
-    public async Task Plus_serves_every_interface()
+    public async Task Plus_serves_every_interface() => await AssertServes("+", otherInterfaces: true);
+
+    /// <summary>Starts the endpoint on <paramref name="bindAddress"/>: loopback must answer, every other IPv4 address as <paramref name="otherInterfaces"/> says.</summary>
+    private static async Task AssertServes(string bindAddress, bool otherInterfaces)
     {
         int port = FreePort();
-        var endpoint = new MetricsEndpoint(new MetricsEndpointSettings("+", port), Prometheus.Metrics.NewCustomRegistry(), NullLogger<MetricsEndpoint>.Instance);
+        var endpoint = new MetricsEndpoint(new MetricsEndpointSettings(bindAddress, port), Prometheus.Metrics.NewCustomRegistry(), NullLogger<MetricsEndpoint>.Instance);
         await endpoint.StartAsync(CancellationToken.None);
         try
         {
             Assert.True(await Serves(IPAddress.Loopback, port));
             foreach (var address in NonLoopbackIPv4())
-                Assert.True(await Serves(address, port), $"/metrics did not answer on {address}:{port} with bind address +.");
+                Assert.True(await Serves(address, port) == otherInterfaces,
+                    $"/metrics {(otherInterfaces ? "did not answer" : "answered")} on {address}:{port} with bind address {bindAddress}.");
         }
         finally
         {
