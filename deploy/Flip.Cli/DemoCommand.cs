@@ -50,7 +50,7 @@ internal static class DemoCommand
                 WorkDirectory = parse.GetValue(work)?.FullName ?? "",
                 BackfillFraction = Given(backfill, baseline.BackfillFraction),
                 Speedup = Given(speedup, baseline.Speedup),
-                LiveDuration = parse.GetResult(liveSeconds) is { Implicit: false } ? TimeSpan.FromSeconds(parse.GetValue(liveSeconds)) : baseline.LiveDuration,
+                LiveDuration = TimeSpan.FromSeconds(Given(liveSeconds, baseline.LiveDuration.TotalSeconds)),
                 Limit = parse.GetValue(limit) ?? baseline.Limit,
                 Model = Given(model, baseline.Model),
                 PretrainEvery = Given(pretrainEvery, baseline.PretrainEvery),
