@@ -95,10 +95,10 @@ public static class FlipExperiment
 
     static string DisplayName(string model) => model == "dcnv2" ? "DCNv2" : model;
 
-    static FlipFinetuningOptions WithMode(FlipFinetuningOptions o, FlipFinetuneMode mode) => new()
+    static FlipFinetuningOptions WithMode(FlipFinetuningOptions o, FlipFinetuneMode mode)
     {
-        Mode = mode, Epochs = o.Epochs, Patience = o.Patience, BatchSize = o.BatchSize, LearningRate = o.LearningRate, PlmLearningRate = o.PlmLearningRate,
-        WeightDecay = o.WeightDecay, Schedule = o.Schedule, Device = o.Device,
-        Bf16 = o.Bf16, Seed = o.Seed,
-    };
+        var copy = OptionsCopy.Of(o);
+        copy.Mode = mode;
+        return copy;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Flip.FeatureStore.Events;
 using Flip.FeatureStore.Schema;
 using Flip.Trainer.Evaluation;
@@ -81,11 +80,11 @@ public static class FlipSeedStudy
 
     static FlipExperimentOptions WithSeed(FlipExperimentOptions o, int seed)
     {
-        var id = Copy(o.IdTraining);
+        var id = OptionsCopy.Of(o.IdTraining);
         id.Seed = seed;
-        var pretraining = Copy(o.Pretraining);
+        var pretraining = OptionsCopy.Of(o.Pretraining);
         pretraining.Seed = seed;
-        var finetuning = Copy(o.Finetuning);
+        var finetuning = OptionsCopy.Of(o.Finetuning);
         finetuning.Seed = seed;
         return new FlipExperimentOptions
         {
@@ -93,7 +92,4 @@ public static class FlipSeedStudy
             MaxLength = o.MaxLength,
         };
     }
-
-    // Options are plain settable bags: a JSON round trip copies every setting, including ones added later.
-    static T Copy<T>(T options) => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(options))!;
 }
